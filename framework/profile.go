@@ -1,0 +1,142 @@
+package framework
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Profile names a set of timings. Every report names the profile it ran with.
+type Profile string
+
+const (
+	// ProfileProduction uses Kubernetes' default timings and the manifests'
+	// probe and outlier-detection timings as written.
+	ProfileProduction Profile = "production"
+	// ProfileFast shortens control-plane, probe and health-check timings so a
+	// drill fits a per-commit CI run.
+	ProfileFast Profile = "fast"
+)
+
+// DefaultProfile is used when none is given.
+const DefaultProfile = ProfileFast
+
+// Profiles lists the known profiles.
+func Profiles() []Profile { return []Profile{ProfileProduction, ProfileFast} }
+
+// ParseProfile validates a profile name.
+func ParseProfile(s string) (Profile, error) {
+	p := Profile(s)
+	if !slices.Contains(Profiles(), p) {
+		return "", fmt.Errorf("unknown profile %q (want one of %v): %w", s, Profiles(), ErrInvalid)
+	}
+	return p, nil
+}
+
+// Timeouts holds every duration of a profile: control-plane flags, manifest
+// scaling, data-plane health checks and the framework's own waits. It is a
+// value: copy it, adjust the copy, pass it on.
+type Timeouts struct {
+	// Control plane (kube-controller-manager, kube-apiserver flags).
+
+	// NodeMonitorPeriod is how often the node lifecycle controller checks nodes.
+	NodeMonitorPeriod time.Duration
+	// NodeMonitorGracePeriod is how long a node may miss heartbeats before it is NotReady.
+	NodeMonitorGracePeriod time.Duration
+	// NotReadyToleration and UnreachableToleration are the default tolerations the
+	// apiserver adds to pods; after them the taint manager evicts pods of a failed node.
+	NotReadyToleration    time.Duration
+	UnreachableToleration time.Duration
+	// NodeLeaseDuration is the node lease duration kwok renews for live nodes.
+	NodeLeaseDuration time.Duration
+
+	// Manifests.
+
+	// ManifestScale multiplies durations written in the manifests (probe delays
+	// and periods, outlier-detection interval and ejection time, alert `for:`).
+	// 1 in production.
+	ManifestScale float64
+
+	// Data plane.
+
+	// HealthCheckInterval and HealthCheckThreshold drive the global load
+	// balancer's DNS-style health checks of each region: a region is unhealthy
+	// after Threshold consecutive failed checks, healthy again after Threshold
+	// consecutive good ones.
+	HealthCheckInterval  time.Duration
+	HealthCheckThreshold int
+	// ServerStart bounds how long one inference server may take to load its model.
+	ServerStart time.Duration
+
+	// Framework waits.
+
+	// ClusterCreate bounds bringing up one region's control plane.
+	ClusterCreate time.Duration
+	// NodesReady bounds all simulated nodes of a region reporting Ready.
+	NodesReady time.Duration
+	// PodsReady bounds a Deployment reaching its desired Ready replicas.
+	PodsReady time.Duration
+	// Teardown bounds deleting an environment.
+	Teardown time.Duration
+	// Poll is the interval of every poll-with-deadline loop.
+	Poll time.Duration
+
+	// Measurement.
+
+	// StabilityWindow is how long the success ratio must stay above the
+	// objective's threshold before RTO is declared over.
+	StabilityWindow time.Duration
+	// ClockFactor compresses scheduled work (backups) in RPO drills: one real
+	// second stands for ClockFactor seconds of operation.
+	ClockFactor float64
+}
+
+// Scale multiplies a duration written in a manifest by ManifestScale.
+func (t Timeouts) Scale(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * t.ManifestScale)
+}
+
+// TimeoutsFor returns a fresh copy of a profile's timings.
+func TimeoutsFor(p Profile) (Timeouts, error) {
+	switch p {
+	case ProfileProduction:
+		return Timeouts{
+			NodeMonitorPeriod:      5 * time.Second,
+			NodeMonitorGracePeriod: 50 * time.Second,
+			NotReadyToleration:     300 * time.Second,
+			UnreachableToleration:  300 * time.Second,
+			NodeLeaseDuration:      40 * time.Second,
+			ManifestScale:          1,
+			HealthCheckInterval:    10 * time.Second,
+			HealthCheckThreshold:   3,
+			ServerStart:            2 * time.Minute,
+			ClusterCreate:          3 * time.Minute,
+			NodesReady:             3 * time.Minute,
+			PodsReady:              10 * time.Minute,
+			Teardown:               2 * time.Minute,
+			Poll:                   time.Second,
+			StabilityWindow:        60 * time.Second,
+			ClockFactor:            600,
+		}, nil
+	case ProfileFast:
+		return Timeouts{
+			NodeMonitorPeriod:      time.Second,
+			NodeMonitorGracePeriod: 8 * time.Second,
+			NotReadyToleration:     10 * time.Second,
+			UnreachableToleration:  10 * time.Second,
+			NodeLeaseDuration:      8 * time.Second,
+			ManifestScale:          0.1,
+			HealthCheckInterval:    500 * time.Millisecond,
+			HealthCheckThreshold:   3,
+			ServerStart:            30 * time.Second,
+			ClusterCreate:          2 * time.Minute,
+			NodesReady:             time.Minute,
+			PodsReady:              2 * time.Minute,
+			Teardown:               time.Minute,
+			Poll:                   200 * time.Millisecond,
+			StabilityWindow:        5 * time.Second,
+			ClockFactor:            7200,
+		}, nil
+	}
+	return Timeouts{}, fmt.Errorf("unknown profile %q: %w", p, ErrInvalid)
+}

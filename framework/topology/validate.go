@@ -1,0 +1,145 @@
+package topology
+
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"gameday.io/gameday/framework"
+)
+
+// Defaults for node fields no level sets.
+const (
+	DefaultCPU    = "32"
+	DefaultMemory = "256Gi"
+	DefaultPods   = 110
+	// MaxNodesPerZone bounds a zone so a typo cannot ask for a million nodes.
+	MaxNodesPerZone = 5000
+)
+
+type validator struct {
+	file  string
+	lines map[string]int
+	errs  []error
+}
+
+// fail records an error at field path; the line is the field's, or its
+// nearest present parent's when the field is missing.
+func (v *validator) fail(path, format string, args ...any) {
+	line, p := 0, path
+	for {
+		if l, ok := v.lines[p]; ok {
+			line = l
+			break
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			line = v.lines[""]
+			break
+		}
+		p = p[:i]
+	}
+	v.errs = append(v.errs, &FieldError{File: v.file, Line: line, Field: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) name(path, name string) {
+	if name == "" {
+		v.fail(path, "is required")
+		return
+	}
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 {
+		v.fail(path, "%q is not a valid name: %s", name, strings.Join(errs, "; "))
+	}
+}
+
+func (v *validator) topology(t *Topology) {
+	if t.APIVersion != APIVersion {
+		v.fail("apiVersion", "must be %s, got %q", APIVersion, t.APIVersion)
+	}
+	if t.Kind != Kind {
+		v.fail("kind", "must be %s, got %q", Kind, t.Kind)
+	}
+	v.name("metadata.name", t.Metadata.Name)
+	if t.Node.CPU == "" {
+		t.Node.CPU = DefaultCPU
+	}
+	if t.Node.Memory == "" {
+		t.Node.Memory = DefaultMemory
+	}
+	if t.Node.Pods == nil {
+		p := DefaultPods
+		t.Node.Pods = &p
+	}
+	if t.Node.GPUs == nil {
+		g := 0
+		t.Node.GPUs = &g
+	}
+	v.node("node", t.Node)
+	if len(t.Regions) == 0 {
+		v.fail("regions", "at least one region is required")
+	}
+	regions, zones, primaries := map[string]bool{}, map[string]bool{}, 0
+	for i, r := range t.Regions {
+		rp := fmt.Sprintf("regions[%d]", i)
+		v.name(rp+".name", r.Name)
+		if regions[r.Name] {
+			v.fail(rp+".name", "region %q is listed twice", r.Name)
+		}
+		regions[r.Name] = true
+		switch r.Role {
+		case framework.RolePrimary:
+			primaries++
+		case framework.RoleDR:
+		default:
+			v.fail(rp+".role", "must be %s or %s, got %q", framework.RolePrimary, framework.RoleDR, r.Role)
+		}
+		v.node(rp+".node", r.Node)
+		if len(r.Zones) == 0 {
+			v.fail(rp+".zones", "region %q needs at least one zone", r.Name)
+		}
+		for j, z := range r.Zones {
+			zp := fmt.Sprintf("%s.zones[%d]", rp, j)
+			v.name(zp+".name", z.Name)
+			if zones[z.Name] {
+				v.fail(zp+".name", "zone %q is listed twice", z.Name)
+			}
+			zones[z.Name] = true
+			if z.Nodes < 1 || z.Nodes > MaxNodesPerZone {
+				v.fail(zp+".nodes", "must be between 1 and %d, got %d", MaxNodesPerZone, z.Nodes)
+			}
+			v.node(zp+".node", z.Node)
+			if eff := z.Node.merge(r.Node.merge(t.Node)); eff.GPUs != nil && *eff.GPUs > 0 && eff.GPUProduct == "" {
+				v.fail(zp+".node.gpuProduct", "is required when gpus > 0 (set it at the top, region or zone level)")
+			}
+		}
+	}
+	if len(t.Regions) > 0 && primaries != 1 {
+		v.fail("regions", "exactly one region must have role %s, found %d", framework.RolePrimary, primaries)
+	}
+}
+
+// node validates the fields a level sets; path names the level.
+func (v *validator) node(path string, s NodeSpec) {
+	if s.GPUs != nil && *s.GPUs < 0 {
+		v.fail(path+".gpus", "must not be negative, got %d", *s.GPUs)
+	}
+	if errs := validation.IsValidLabelValue(s.GPUProduct); s.GPUProduct != "" && len(errs) > 0 {
+		v.fail(path+".gpuProduct", "%q is not a valid label value: %s", s.GPUProduct, strings.Join(errs, "; "))
+	}
+	for field, q := range map[string]string{"cpu": s.CPU, "memory": s.Memory} {
+		if q == "" {
+			continue
+		}
+		qty, err := resource.ParseQuantity(q)
+		if err != nil {
+			v.fail(path+"."+field, "%q is not a quantity", q)
+		} else if qty.Sign() <= 0 {
+			v.fail(path+"."+field, "must be positive, got %q", q)
+		}
+	}
+	if s.Pods != nil && *s.Pods < 1 {
+		v.fail(path+".pods", "must be at least 1, got %d", *s.Pods)
+	}
+}
