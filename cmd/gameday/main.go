@@ -1,0 +1,60 @@
+// Command gameday builds multi-region inference environments, injects
+// failures into them and measures RTO, RPO and PodDisruptionBudgets.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"gameday.io/gameday/framework"
+)
+
+// Exit codes CI can rely on.
+const (
+	exitOK = 0
+	// exitFailed: the command ran and failed (a drill missed an objective, a
+	// cluster did not come up, verification failed).
+	exitFailed = 1
+	// exitUsage: bad input (unknown flag or profile, malformed file, unknown name).
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:]))
+}
+
+func run(ctx context.Context, args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(os.Stderr, "gameday: %v\n", err)
+	return exitCode(err)
+}
+
+// exitCode maps an error to the process exit code.
+func exitCode(err error) int {
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue), errors.Is(err, framework.ErrInvalid):
+		return exitUsage
+	default:
+		return exitFailed
+	}
+}
+
+// usageError marks a command-line mistake (exit 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
