@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"gameday.io/gameday/framework"
@@ -46,11 +47,23 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &ue), errors.Is(err, framework.ErrInvalid):
+	case errors.As(err, &ue), errors.Is(err, framework.ErrInvalid), errors.Is(err, framework.ErrNotFound),
+		errors.Is(err, framework.ErrExists), isCobraUsage(err):
 		return exitUsage
 	default:
 		return exitFailed
 	}
+}
+
+// isCobraUsage recognises the argument errors cobra returns as plain errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"required flag", "unknown command", "accepts ", "unknown flag", "unknown shorthand", "invalid argument", "flag needs an argument"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // usageError marks a command-line mistake (exit 2).

@@ -31,13 +31,17 @@ Exit codes: 0 success, 1 failure (including a missed objective), 2 bad input.`,
 			if g.verbose {
 				level = slog.LevelDebug
 			}
-			logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+			logger := slog.New(newLineHandler(os.Stderr, level))
 			cmd.SetContext(framework.WithLogger(cmd.Context(), logger))
 		},
 	}
 	root.PersistentFlags().BoolVarP(&g.verbose, "verbose", "v", false, "log debug detail to stderr")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(
+		newUpCmd(),
+		newDownCmd(),
+		newStatusCmd(),
+		newKubeconfigCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/environment"
+)
+
+// outputFlag is -o text|json.
+type outputFlag struct{ format string }
+
+func (o *outputFlag) add(cmd *cobra.Command, formats ...string) {
+	cmd.Flags().StringVarP(&o.format, "output", "o", formats[0], fmt.Sprintf("output format: %v", formats))
+	cmd.PreRunE = func(*cobra.Command, []string) error {
+		for _, f := range formats {
+			if o.format == f {
+				return nil
+			}
+		}
+		return fmt.Errorf("unknown output format %q (want one of %v): %w", o.format, formats, framework.ErrInvalid)
+	}
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func newStatusCmd() *cobra.Command {
+	var (
+		env environment.Store
+		ef  envFlags
+		out outputFlag
+	)
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show an environment's regions, nodes Ready per zone and GPUs",
+		Long: `Show an environment's regions, nodes Ready per zone, allocatable GPUs and the
+global inference URL. With -o json the same as a document (.url, .regions[]).
+Exits 1 when a region is unreachable or the environment is not ready.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			env = store()
+			rec, err := env.Load(ef.name)
+			if err != nil {
+				return err
+			}
+			st := environment.GetStatus(cmd.Context(), rec)
+			if out.format == "json" {
+				if err := writeJSON(cmd.OutOrStdout(), st); err != nil {
+					return err
+				}
+			} else {
+				printStatus(cmd.OutOrStdout(), st)
+			}
+			return statusError(st)
+		},
+	}
+	ef.add(cmd)
+	out.add(cmd, "text", "json")
+	return cmd
+}
+
+// statusError makes status exit non-zero when the environment is unhealthy.
+func statusError(st *environment.Status) error {
+	if st.Phase != environment.PhaseReady {
+		return fmt.Errorf("environment %s is %s", st.Name, st.Phase)
+	}
+	for _, r := range st.Regions {
+		if !r.Reachable {
+			return fmt.Errorf("region %s: %s", r.Name, r.Error)
+		}
+	}
+	return nil
+}
+
+func printStatus(w io.Writer, st *environment.Status) {
+	fmt.Fprintf(w, "environment %s: %s (provider %s, profile %s)\n", st.Name, st.Phase, st.Provider, st.Profile)
+	if st.Error != "" {
+		fmt.Fprintf(w, "  last error: %s\n", st.Error)
+	}
+	if st.URL != "" {
+		fmt.Fprintf(w, "  url: %s\n", st.URL)
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REGION\tROLE\tZONE\tNODES READY\tGPUS")
+	for _, r := range st.Regions {
+		if !r.Reachable {
+			fmt.Fprintf(tw, "%s\t%s\t-\tunreachable: %s\t-\n", r.Name, r.Role, r.Error)
+			continue
+		}
+		for _, z := range r.Zones {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d/%d\t%d\n", r.Name, r.Role, z.Name, z.Ready, z.Nodes, z.GPUs)
+		}
+	}
+	tw.Flush()
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/environment"
+)
+
+func newUpCmd() *cobra.Command {
+	var (
+		env     envFlags
+		o       environment.Options
+		profile string
+	)
+	cmd := &cobra.Command{
+		Use:   "up",
+		Short: "Create a multi-region environment (default provider: sim)",
+		Long: `Create one Kubernetes cluster per region of the topology, with simulated GPU
+nodes, and wait until every node is Ready.
+
+The sim provider runs a real control plane per region (etcd, kube-apiserver,
+kube-controller-manager, kube-scheduler, built by ` + "`make tools`" + `) with kwok
+nodes, as local processes on loopback. State lives in $GAMEDAY_STATE_DIR
+(default ~/.local/state/gameday/NAME). If a previous ` + "`up`" + ` of the same name
+did not finish, its leftovers are removed first. On failure everything created
+is torn down, unless --retain.`,
+		Example: `  gameday up --name demo --profile fast
+  kubectl --kubeconfig "$(gameday kubeconfig --name demo --region europe-west1)" get nodes`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := framework.ParseProfile(profile)
+			if err != nil {
+				return err
+			}
+			o.Name, o.Profile, o.Logger = env.name, p, framework.Logger(cmd.Context())
+			rec, err := environment.Up(cmd.Context(), store(), o)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "environment %s is ready (profile %s)\n", rec.Name, rec.Profile)
+			for _, r := range rec.Regions {
+				fmt.Fprintf(out, "  %-14s %-7s kubeconfig %s\n", r.Name, r.Role, r.Kubeconfig)
+			}
+			if rec.URL != "" {
+				fmt.Fprintf(out, "global inference URL: %s\n", rec.URL)
+			}
+			return nil
+		},
+	}
+	env.add(cmd)
+	cmd.Flags().StringVar(&o.TopologyFile, "topology", "", "topology file (default fixtures/topologies/two-region.yaml)")
+	cmd.Flags().StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile: production or fast")
+	cmd.Flags().BoolVar(&o.Retain, "retain", false, "keep what was created when up fails, for debugging")
+	cmd.Flags().StringVar(&o.BinDir, "bin-dir", "", "directory of the tool binaries (default: next to gameday, or ./bin)")
+	return cmd
+}
+
+func newDownCmd() *cobra.Command {
+	var env envFlags
+	cmd := &cobra.Command{
+		Use:   "down",
+		Short: "Delete an environment and everything it started",
+		Long: `Stop every process the environment started, delete its clusters and remove its
+state directory. Deleting an environment that does not exist succeeds.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := environment.ValidateName(env.name); err != nil {
+				return err
+			}
+			if err := environment.Down(cmd.Context(), store(), env.name, framework.Logger(cmd.Context())); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "environment %s is down\n", env.name)
+			return nil
+		},
+	}
+	env.add(cmd)
+	return cmd
+}

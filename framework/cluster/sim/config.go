@@ -1,0 +1,102 @@
+package sim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"gameday.io/gameday/framework"
+)
+
+// Node annotation kwok selects managed nodes by, and its values.
+const (
+	AnnotationNode = "kwok.x-k8s.io/node"
+	// AnnotationAlive marks a node kwok keeps heartbeating.
+	AnnotationAlive = "fake"
+	// AnnotationDown marks a node kwok has stopped heartbeating (node loss).
+	AnnotationDown = "down"
+	// TaintKey is the taint every simulated node carries; workloads meant for
+	// simulated nodes tolerate it.
+	TaintKey = "kwok.x-k8s.io/node"
+	// LabelDataPlane marks pods whose lifecycle gameday's data plane plays
+	// (kwok leaves them alone).
+	LabelDataPlane = "gameday.io/dataplane"
+)
+
+// binaries lists what the provider runs, by kwokctl option name.
+var binaries = map[string]string{
+	"kubeApiserverBinary":         "kube-apiserver",
+	"kubeControllerManagerBinary": "kube-controller-manager",
+	"kubeSchedulerBinary":         "kube-scheduler",
+	"kubectlBinary":               "kubectl",
+	"etcdBinary":                  "etcd",
+	"kwokControllerBinary":        "kwok",
+}
+
+// seconds renders a duration as whole seconds (at least 1) for flags that take seconds.
+func seconds(d float64) string {
+	s := int(d + 0.5)
+	if s < 1 {
+		s = 1
+	}
+	return strconv.Itoa(s)
+}
+
+func arg(key, value string) map[string]any { return map[string]any{"key": key, "value": value} }
+
+// renderConfig returns the kwokctl configuration (multi-document YAML): the
+// binaries, loopback-only listeners, the profile's control-plane timings, kwok
+// managing only annotated nodes, and pod stages that skip data-plane pods.
+// portOptions are the kwokctl options for every port a cluster listens on.
+var portOptions = []string{"kubeApiserverPort", "etcdPort", "etcdPeerPort", "kubeControllerManagerPort", "kubeSchedulerPort", "kwokControllerPort"}
+
+func renderConfig(binDir string, ports []int, t framework.Timeouts) ([]byte, error) {
+	if len(ports) != len(portOptions) {
+		return nil, fmt.Errorf("render kwokctl config: %d ports, want %d", len(ports), len(portOptions))
+	}
+	opts := map[string]any{
+		"runtime":                  "binary",
+		"bindAddress":              "127.0.0.1", // every component listens on loopback only
+		"kubeAuthorization":        true,
+		"kubeAdmission":            true,
+		"securePort":               true,
+		"nodeLeaseDurationSeconds": uint(t.NodeLeaseDuration.Seconds()),
+	}
+	for opt, bin := range binaries {
+		opts[opt] = binDir + "/" + bin
+	}
+	for i, opt := range portOptions {
+		opts[opt] = ports[i]
+	}
+	kwokctl := map[string]any{
+		"apiVersion": "config.kwok.x-k8s.io/v1alpha1",
+		"kind":       "KwokctlConfiguration",
+		"options":    opts,
+		"componentsPatches": []any{
+			map[string]any{"name": "kube-apiserver", "extraArgs": []any{
+				arg("default-not-ready-toleration-seconds", seconds(t.NotReadyToleration.Seconds())),
+				arg("default-unreachable-toleration-seconds", seconds(t.UnreachableToleration.Seconds())),
+			}},
+			map[string]any{"name": "kube-controller-manager", "extraArgs": []any{
+				arg("node-monitor-period", t.NodeMonitorPeriod.String()),
+				arg("node-monitor-grace-period", t.NodeMonitorGracePeriod.String()),
+			}},
+			map[string]any{"name": "kwok-controller", "extraArgs": []any{
+				arg("manage-all-nodes", "false"),
+				arg("manage-nodes-with-annotation-selector", AnnotationNode+"="+AnnotationAlive),
+			}},
+		},
+	}
+	docs := []any{kwokctl, nodeReadyStage(), podReadyStage(), podDeleteStage()}
+	var out []string
+	for _, d := range docs {
+		b, err := yaml.Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("render kwokctl config: %w", err)
+		}
+		out = append(out, string(b))
+	}
+	return []byte(strings.Join(out, "---\n")), nil
+}

@@ -1,0 +1,197 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/cluster"
+)
+
+// Binaries are the tools the provider needs in its bin directory.
+func Binaries() []string {
+	out := []string{"kwokctl"}
+	for _, b := range binaries {
+		out = append(out, b)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Provider creates sim clusters with kwokctl. Each environment gives it its
+// own work directory, so environments never see each other's clusters.
+type Provider struct {
+	binDir  string
+	workdir string
+	logger  *slog.Logger
+	ports   cluster.PortRegistry
+}
+
+var (
+	_ cluster.Provider               = (*Provider)(nil)
+	_ cluster.NodeController         = (*Provider)(nil)
+	_ cluster.ControlPlaneController = (*Provider)(nil)
+)
+
+// Option configures a Provider.
+type Option func(*Provider) error
+
+// WithPortRegistry sets where ports are registered (default: workdir/ports).
+// Environments share one registry so concurrent clusters never collide.
+func WithPortRegistry(r cluster.PortRegistry) Option {
+	return func(p *Provider) error { p.ports = r; return nil }
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option {
+	return func(p *Provider) error { p.logger = l; return nil }
+}
+
+// New returns a provider running the binaries in binDir, keeping kwokctl's
+// state under workdir. Call Check to verify the binaries before creating.
+func New(binDir, workdir string, opts ...Option) (*Provider, error) {
+	abs, err := filepath.Abs(binDir)
+	if err != nil {
+		return nil, err
+	}
+	p := &Provider{binDir: abs, workdir: workdir, logger: framework.DiscardLogger(), ports: cluster.PortRegistry{Dir: filepath.Join(workdir, "ports")}}
+	for _, o := range opts {
+		if err := o(p); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Check verifies that every binary the provider runs is present, naming the
+// missing ones (framework.ErrMissingBinary).
+func (p *Provider) Check() error {
+	var missing []string
+	for _, b := range Binaries() {
+		if st, err := os.Stat(filepath.Join(p.binDir, b)); err != nil || st.Mode()&0o111 == 0 {
+			missing = append(missing, b)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%s not found in %s (run `make tools`): %w", strings.Join(missing, ", "), p.binDir, framework.ErrMissingBinary)
+	}
+	return nil
+}
+
+// Name implements cluster.Provider.
+func (p *Provider) Name() string { return "sim" }
+
+// Create implements cluster.Provider.
+func (p *Provider) Create(ctx context.Context, spec cluster.Spec) (*cluster.Cluster, error) {
+	log := spec.Logger
+	if log == nil {
+		log = p.logger
+	}
+	log = log.With("region", spec.Region, "cluster", spec.Name)
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(spec.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	// kwokctl picks ports by scanning down from 32767, which races when
+	// clusters are created in parallel; every port is chosen here instead.
+	ports, err := p.ports.Allocate(spec.Name, len(portOptions))
+	if err != nil {
+		return nil, fmt.Errorf("allocate ports for cluster %s: %w", spec.Name, err)
+	}
+	cfg, err := renderConfig(p.binDir, ports, spec.Timeouts)
+	if err != nil {
+		return nil, err
+	}
+	cfgPath := filepath.Join(spec.Dir, "kwokctl.yaml")
+	if err := os.WriteFile(cfgPath, cfg, 0o644); err != nil {
+		return nil, err
+	}
+	kubeconfig := filepath.Join(spec.Dir, "kubeconfig")
+	start := time.Now()
+	log.Info("starting control plane")
+	if err := p.kwokctl(ctx, spec.Dir, "--name", spec.Name, "--config", cfgPath, "create", "cluster",
+		"--runtime", "binary", "--kubeconfig", kubeconfig, "--wait", spec.Timeouts.ClusterCreate.String()); err != nil {
+		return nil, fmt.Errorf("create cluster %s for region %s: %w", spec.Name, spec.Region, err)
+	}
+	log.Info("control plane ready", "took", time.Since(start).Round(time.Millisecond))
+	c, err := cluster.Client(kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	start = time.Now()
+	if err := registerNodes(ctx, c, spec.Nodes); err != nil {
+		return nil, fmt.Errorf("register nodes of region %s: %w", spec.Region, err)
+	}
+	names := make([]string, len(spec.Nodes))
+	for i, n := range spec.Nodes {
+		names[i] = n.Name
+	}
+	if err := cluster.WaitNodesReady(ctx, c, names, spec.Timeouts.NodesReady, spec.Timeouts.Poll, log); err != nil {
+		return nil, fmt.Errorf("region %s: %w", spec.Region, err)
+	}
+	log.Info("nodes ready", "nodes", len(names), "took", time.Since(start).Round(time.Millisecond))
+	return &cluster.Cluster{Name: spec.Name, Region: spec.Region, Kubeconfig: kubeconfig}, nil
+}
+
+// Delete implements cluster.Provider.
+func (p *Provider) Delete(ctx context.Context, name string) error {
+	if p.exists(name) {
+		if err := p.kwokctl(ctx, "", "--name", name, "delete", "cluster"); err != nil {
+			return fmt.Errorf("delete cluster %s: %w", name, err)
+		}
+	}
+	return p.ports.Release(name)
+}
+
+// StopControlPlane implements cluster.ControlPlaneController.
+func (p *Provider) StopControlPlane(ctx context.Context, name string) error {
+	return p.kwokctl(ctx, "", "--name", name, "stop", "cluster")
+}
+
+// StartControlPlane implements cluster.ControlPlaneController.
+func (p *Provider) StartControlPlane(ctx context.Context, name string) error {
+	return p.kwokctl(ctx, "", "--name", name, "start", "cluster")
+}
+
+// exists reports whether kwokctl has state for the cluster.
+func (p *Provider) exists(name string) bool {
+	_, err := os.Stat(filepath.Join(p.workdir, "clusters", name))
+	return err == nil
+}
+
+// kwokctl runs kwokctl with the provider's work directory. Its output goes to
+// logDir/kwokctl.log when logDir is set, and into the error when it fails.
+func (p *Provider) kwokctl(ctx context.Context, logDir string, args ...string) error {
+	cmd := exec.CommandContext(ctx, filepath.Join(p.binDir, "kwokctl"), args...)
+	cmd.Env = append(os.Environ(), "KWOK_WORKDIR="+p.workdir, "PATH="+p.binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	var out bytes.Buffer
+	var w io.Writer = &out
+	if logDir != "" {
+		f, err := os.OpenFile(filepath.Join(logDir, "kwokctl.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = io.MultiWriter(&out, f)
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	cmd.WaitDelay = 10 * time.Second
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: %v", ctx.Err(), err)
+		}
+		return &framework.CommandError{Command: append([]string{"kwokctl"}, args...), Output: out.String(), Err: err}
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package environment
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/cluster"
+	"gameday.io/gameday/framework/cluster/sim"
+	"gameday.io/gameday/framework/topology"
+)
+
+// Options say what environment to bring up.
+type Options struct {
+	// Name of the environment (DefaultName when empty).
+	Name string
+	// Topology file (fixtures/topologies/two-region.yaml when empty).
+	TopologyFile string
+	// Profile of timings (framework.DefaultProfile when empty).
+	Profile framework.Profile
+	// BinDir holds the tool binaries (FindBinDir when empty).
+	BinDir string
+	// Retain keeps whatever was created when Up fails, for debugging.
+	Retain bool
+	// Logger receives progress (discarded when nil).
+	Logger *slog.Logger
+}
+
+// DefaultTopologyFile is used when Options.TopologyFile is empty, relative to
+// the repository root (the directory above BinDir).
+const DefaultTopologyFile = "fixtures/topologies/two-region.yaml"
+
+// ClusterName is the provider-level name of a region's cluster.
+func ClusterName(env, region string) string { return "gd-" + env + "-" + region }
+
+func (o *Options) complete() error {
+	if o.Name == "" {
+		o.Name = DefaultName
+	}
+	if err := ValidateName(o.Name); err != nil {
+		return err
+	}
+	if o.Profile == "" {
+		o.Profile = framework.DefaultProfile
+	}
+	if _, err := framework.ParseProfile(string(o.Profile)); err != nil {
+		return err
+	}
+	if o.BinDir == "" {
+		o.BinDir = FindBinDir()
+	}
+	abs, err := filepath.Abs(o.BinDir)
+	if err != nil {
+		return err
+	}
+	o.BinDir = abs
+	if o.TopologyFile == "" {
+		o.TopologyFile = filepath.Join(filepath.Dir(o.BinDir), DefaultTopologyFile)
+	}
+	if o.Logger == nil {
+		o.Logger = framework.DiscardLogger()
+	}
+	return nil
+}
+
+// Up creates the environment: one cluster per region of the topology, in
+// parallel. Bad input fails before anything is created. When a step fails,
+// everything created so far is torn down (unless Retain) and the error names
+// the step. An environment whose previous Up did not finish is cleaned up and
+// created afresh; a ready environment of the same name is ErrExists.
+func Up(ctx context.Context, store Store, o Options) (*Record, error) {
+	if err := o.complete(); err != nil {
+		return nil, err
+	}
+	dir := store.Dir(o.Name)
+	provider, err := sim.New(o.BinDir, filepath.Join(dir, "kwok"), sim.WithLogger(o.Logger), sim.WithPortRegistry(store.Ports()))
+	if err != nil {
+		return nil, err
+	}
+	if err := provider.Check(); err != nil {
+		return nil, err
+	}
+	topo, err := topology.Load(o.TopologyFile)
+	if err != nil {
+		return nil, err
+	}
+	timeouts, err := framework.TimeoutsFor(o.Profile)
+	if err != nil {
+		return nil, err
+	}
+	unlock, err := store.Lock(o.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if prev, err := store.Load(o.Name); err == nil {
+		if prev.Phase == PhaseReady {
+			return nil, fmt.Errorf("environment %q already exists (created %s); remove it with `gameday down --name %s` or pick another --name: %w",
+				o.Name, prev.CreatedAt.Format(time.RFC3339), o.Name, framework.ErrExists)
+		}
+		o.Logger.Warn("a previous `up` did not finish; cleaning up before starting again", "env", o.Name, "phase", prev.Phase)
+		if err := teardown(ctx, store, prev, o.Logger); err != nil {
+			return nil, fmt.Errorf("clean up the unfinished environment %q: %w", o.Name, err)
+		}
+	}
+
+	rec := &Record{
+		Environment: framework.Environment{
+			Name: o.Name, Provider: provider.Name(), Profile: o.Profile, StateDir: dir,
+			Topology: o.TopologyFile, CreatedByGameday: true,
+		},
+		Phase:     PhaseCreating,
+		CreatedAt: time.Now().UTC(),
+		BinDir:    o.BinDir,
+	}
+	for _, r := range topo.Regions {
+		cdir := filepath.Join(dir, "regions", r.Name)
+		rec.Regions = append(rec.Regions, framework.Region{
+			Name: r.Name, Role: r.Role, Zones: r.ZoneNames(),
+			Cluster: ClusterName(o.Name, r.Name), Kubeconfig: filepath.Join(cdir, "kubeconfig"),
+		})
+	}
+	// Saved before anything is created, so a killed `up` leaves enough for `down`.
+	if err := store.Save(rec); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := createClusters(ctx, provider, topo, timeouts, rec, o.Logger); err != nil {
+		return nil, failed(ctx, store, rec, o, err)
+	}
+	rec.Phase = PhaseReady
+	if err := store.Save(rec); err != nil {
+		return nil, err
+	}
+	o.Logger.Info("environment ready", "env", o.Name, "regions", len(rec.Regions), "took", time.Since(start).Round(time.Millisecond))
+	return rec, nil
+}
+
+// createClusters creates every region's cluster concurrently.
+func createClusters(ctx context.Context, p cluster.Provider, topo *topology.Topology, t framework.Timeouts, rec *Record, log *slog.Logger) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for i := range rec.Regions {
+		r := &rec.Regions[i]
+		g.Go(func() error {
+			_, err := p.Create(ctx, cluster.Spec{
+				Name: r.Cluster, Region: r.Name, Nodes: topo.Nodes(r.Name), Timeouts: t,
+				Dir: filepath.Dir(r.Kubeconfig), Logger: log,
+			})
+			return err
+		})
+	}
+	return g.Wait()
+}
+
+// failed handles a failed Up: tear down (unless Retain) and return the cause.
+func failed(ctx context.Context, store Store, rec *Record, o Options, cause error) error {
+	rec.Phase, rec.Error = PhaseFailed, cause.Error()
+	_ = store.Save(rec)
+	if o.Retain {
+		o.Logger.Warn("up failed; keeping what was created (--retain)", "env", rec.Name, "state", rec.StateDir)
+		return cause
+	}
+	// The caller's context may be what failed; teardown gets its own.
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if err := teardown(tctx, store, rec, o.Logger); err != nil {
+		return errors.Join(cause, fmt.Errorf("tear down after failure: %w", err))
+	}
+	return cause
+}
