@@ -31,6 +31,11 @@ const DefaultSigningRegion = "us-east-1"
 // NewClient returns an S3 client for e. timeout bounds each HTTP attempt
 // (0: no per-attempt bound beyond ctx).
 func NewClient(e Endpoint, timeout time.Duration) (*s3.Client, error) {
+	return newClient(e, &http.Client{Timeout: timeout})
+}
+
+// newClient returns an S3 client for e over hc; extra options apply last.
+func newClient(e Endpoint, hc *http.Client, extra ...func(*s3.Options)) (*s3.Client, error) {
 	if e.AccessKey == "" || e.SecretKey == "" {
 		return nil, fmt.Errorf("s3 endpoint %q: access and secret key are required: %w", e.URL, framework.ErrInvalid)
 	}
@@ -41,7 +46,7 @@ func NewClient(e Endpoint, timeout time.Duration) (*s3.Client, error) {
 	cfg := aws.Config{
 		Region:      region,
 		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKey, e.SecretKey, ""),
-		HTTPClient:  &http.Client{Timeout: timeout},
+		HTTPClient:  hc,
 	}
 	return s3.NewFromConfig(cfg, func(o *s3.Options) {
 		if e.URL != "" {
@@ -51,6 +56,10 @@ func NewClient(e Endpoint, timeout time.Duration) (*s3.Client, error) {
 		// Local servers do not all speak the newest checksum defaults.
 		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		o.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
+	}, func(o *s3.Options) {
+		for _, f := range extra {
+			f(o)
+		}
 	}), nil
 }
 

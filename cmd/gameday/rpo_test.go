@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gameday.io/gameday/framework/backup"
+)
+
+// runRPOCmd runs `gameday rpo args...` and returns its stdout and exit code.
+func runRPOCmd(t *testing.T, args ...string) (string, int, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := newRPOCmd()
+	cmd.SilenceErrors, cmd.SilenceUsage = true, true // as under the root command
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	return out.String(), exitCode(err), err
+}
+
+func TestRPOCommandBadInput(t *testing.T) {
+	dir := t.TempDir()
+	noSched := filepath.Join(dir, "none.yaml")
+	if err := os.WriteFile(noSched, []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"output format", []string{"-o", "yaml"}},
+		{"missing file", []string{"--schedule-from", filepath.Join(dir, "missing.yaml")}},
+		{"file without schedules", []string{"--schedule-from", noSched}},
+		{"unknown schedule", []string{"--schedule", "nightly"}},
+		{"zero objective", []string{"--objective", "0s"}},
+		{"unknown profile", []string{"--profile", "slow"}},
+		{"one endpoint", []string{"--primary-endpoint", "http://127.0.0.1:9"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, code, err := runRPOCmd(t, tc.args...)
+			if code != exitUsage {
+				t.Errorf("exit %d (%v), want %d", code, err, exitUsage)
+			}
+		})
+	}
+}
+
+func TestRPOCommandSeedFailsObjective(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts versitygw (make tools)")
+	}
+	start := time.Now()
+	out, code, err := runRPOCmd(t, "-o", "json", "--seed", "3")
+	t.Logf("gameday rpo took %s", time.Since(start))
+	if code != exitFailed {
+		t.Fatalf("exit %d (%v), want %d:\n%s", code, err, exitFailed, out)
+	}
+	for _, want := range []string{"model-registry-backup", "0 */6 * * *", "exceeds the 1h0m0s objective"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+	var rep backup.RPOReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	if rep.Met || len(rep.Results) != 2 || rep.Results[0].RPO != backup.Duration(6*time.Hour-time.Second) || rep.ClockFactor != 7200 {
+		t.Errorf("report %+v", rep)
+	}
+	if len(rep.Schedules) != 2 || rep.Schedules[0].Worst != backup.Duration(24*time.Hour) || rep.Schedules[0].Meets {
+		t.Errorf("schedules %+v: want the Velero daily schedule's 24h gap reported", rep.Schedules)
+	}
+}
+
+func TestRPOCommandHourlyPasses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts versitygw (make tools)")
+	}
+	out, code, err := runRPOCmd(t, "--schedule-from", "../../framework/backup/testdata/backup-hourly.yaml", "--clock-factor", "0")
+	if code != exitOK {
+		t.Fatalf("exit %d (%v):\n%s", code, err, out)
+	}
+	if !strings.Contains(out, "RPO drill: PASS") || !strings.Contains(out, "worst-instant: RPO 59m59s (met)") {
+		t.Errorf("text output:\n%s", out)
+	}
+}

@@ -1,0 +1,188 @@
+package backup
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/storage"
+)
+
+// Defaults of DrillConfig.
+var (
+	// DefaultEpoch is where the drill's virtual time starts: the date of the
+	// runbook's example backup (ml-backup-daily-20240115).
+	DefaultEpoch = time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC)
+)
+
+const (
+	// DefaultObjective is the runbook's RPO.
+	DefaultObjective = time.Hour
+	// DefaultWriteEvery is the writer's cadence in virtual time.
+	DefaultWriteEvery = 10 * time.Minute
+	// DefaultWarmup is how long the writer runs before the backup that opens
+	// the fault's window.
+	DefaultWarmup = time.Hour
+	// DefaultFaultLead is how long before the next backup the worst-instant
+	// fault strikes.
+	DefaultFaultLead = time.Second
+	// DefaultHorizon is how far after the epoch the worst gap is searched
+	// (a year: month ends, leap days and DST changes included).
+	DefaultHorizon = 366 * 24 * time.Hour
+	// DefaultRandomWindow is the span after the first backup in which the
+	// random fault falls.
+	DefaultRandomWindow = 24 * time.Hour
+)
+
+// DrillConfig describes an RPO drill. Zero fields take the defaults above.
+type DrillConfig struct {
+	// Schedule drives the backups. Required.
+	Schedule *Schedule
+	// Primary holds the model registry that is lost; DR receives the
+	// restore; Backup holds the backup bucket (default: DR, a cross-region
+	// backup that survives the primary). Primary and DR are required.
+	Primary, DR, Backup storage.Store
+	// Registry and BackupBucket name the buckets (defaults
+	// storage.RegistryBucket and storage.BackupBucket).
+	Registry, BackupBucket string
+	// Wipe allows the drill to empty the buckets it uses when they hold
+	// objects; without it non-empty buckets are refused (framework.ErrRefused).
+	Wipe bool
+	// Lose destroys the primary region's storage at the fault instant.
+	// Default: delete the primary registry bucket and everything in it.
+	Lose func(ctx context.Context) error
+	// Restart brings the primary storage back for the next scenario after
+	// Lose (default: nothing; the bucket is recreated).
+	Restart func(ctx context.Context) error
+	// BeforeRestore runs after the loss, before the restore (tests tamper
+	// with the backup here).
+	BeforeRestore func(ctx context.Context, backup storage.Bucket) error
+
+	Objective    time.Duration
+	ClockFactor  float64 // 0: unpaced
+	Seed         uint64
+	Epoch        time.Time
+	WriteEvery   time.Duration
+	Warmup       time.Duration
+	FaultLead    time.Duration
+	Horizon      time.Duration
+	RandomWindow time.Duration
+	Logger       *slog.Logger
+}
+
+func (c DrillConfig) withDefaults(ctx context.Context) (DrillConfig, error) {
+	if c.Schedule == nil {
+		return c, fmt.Errorf("rpo drill: no backup schedule: %w", framework.ErrInvalid)
+	}
+	if c.Primary.Client == nil || c.DR.Client == nil {
+		return c, fmt.Errorf("rpo drill: primary and DR storage are required: %w", framework.ErrInvalid)
+	}
+	if c.Backup.Client == nil {
+		c.Backup = c.DR
+	}
+	set := func(d *time.Duration, def time.Duration) {
+		if *d == 0 {
+			*d = def
+		}
+	}
+	set(&c.Objective, DefaultObjective)
+	set(&c.WriteEvery, DefaultWriteEvery)
+	set(&c.Warmup, DefaultWarmup)
+	set(&c.FaultLead, DefaultFaultLead)
+	set(&c.Horizon, DefaultHorizon)
+	set(&c.RandomWindow, DefaultRandomWindow)
+	for name, d := range map[string]time.Duration{"objective": c.Objective, "writer cadence": c.WriteEvery, "warm-up": c.Warmup, "fault lead": c.FaultLead, "horizon": c.Horizon, "random window": c.RandomWindow} {
+		if d < 0 {
+			return c, fmt.Errorf("rpo drill: %s %s is negative: %w", name, d, framework.ErrInvalid)
+		}
+	}
+	if c.ClockFactor < 0 {
+		return c, fmt.Errorf("rpo drill: clock factor %v is negative: %w", c.ClockFactor, framework.ErrInvalid)
+	}
+	if c.Epoch.IsZero() {
+		c.Epoch = DefaultEpoch
+	}
+	if c.Registry == "" {
+		c.Registry = storage.RegistryBucket
+	}
+	if c.BackupBucket == "" {
+		c.BackupBucket = storage.BackupBucket
+	}
+	if c.Logger == nil {
+		c.Logger = framework.Logger(ctx)
+	}
+	if c.Lose == nil {
+		reg := c.Primary.Bucket(c.Registry)
+		c.Lose = func(ctx context.Context) error { return storage.DeleteBucket(ctx, reg) }
+	}
+	return c, nil
+}
+
+// RunDrill runs the RPO drill: the worst-instant scenario, then the seeded random one.
+func RunDrill(ctx context.Context, cfg DrillConfig) (*RPOReport, error) {
+	start := time.Now()
+	cfg, err := cfg.withDefaults(ctx)
+	if err != nil {
+		return nil, err
+	}
+	worst, err := WorstWindow(cfg.Schedule, cfg.Epoch, cfg.Horizon)
+	if err != nil {
+		return nil, err
+	}
+	lead := min(cfg.FaultLead, worst.Gap/2)
+	random, err := randomFault(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rep := &RPOReport{Objective: Duration(cfg.Objective), ClockFactor: cfg.ClockFactor, Seed: cfg.Seed, Met: true}
+	for i, sc := range []struct {
+		name  Scenario
+		fault time.Time
+	}{{ScenarioWorst, worst.Next.Add(-lead)}, {ScenarioRandom, random}} {
+		if i > 0 && cfg.Restart != nil {
+			if err := cfg.Restart(ctx); err != nil {
+				return nil, fmt.Errorf("rpo drill: restart primary storage: %w", err)
+			}
+		}
+		res, err := RunScenario(ctx, cfg, sc.name, sc.fault)
+		if err != nil {
+			return nil, err
+		}
+		rep.Results = append(rep.Results, *res)
+		if !res.Met && rep.Met {
+			rep.Met, rep.Reason = false, res.Reason
+		}
+	}
+	if rep.Met {
+		rep.Reason = rep.Results[0].Reason
+	}
+	rep.WallTime = Duration(time.Since(start))
+	return rep, nil
+}
+
+// randomFault is a seeded instant after the first backup following the epoch.
+func randomFault(cfg DrillConfig) (time.Time, error) {
+	first := cfg.Schedule.Next(cfg.Epoch)
+	if first.IsZero() {
+		return time.Time{}, fmt.Errorf("%s does not fire after %s: %w", cfg.Schedule, cfg.Epoch, framework.ErrInvalid)
+	}
+	r := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
+	secs := int64(cfg.RandomWindow / time.Second)
+	return first.Add(time.Duration(1+r.Int64N(max(secs, 1))) * time.Second), nil
+}
+
+// SchedulesGaps summarises every schedule's longest gap against objective.
+func SchedulesGaps(scheds []*Schedule, from time.Time, horizon, objective time.Duration) []ScheduleGap {
+	var out []ScheduleGap
+	for _, s := range scheds {
+		g := ScheduleGap{Name: s.ID(), Expr: s.Expr, Source: s.Source.String()}
+		if w, err := WorstWindow(s, from, horizon); err == nil {
+			g.Worst, g.Meets = Duration(w.Gap), w.Gap <= objective
+		}
+		out = append(out, g)
+	}
+	return out
+}
