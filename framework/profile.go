@@ -47,8 +47,13 @@ type Timeouts struct {
 	// apiserver adds to pods; after them the taint manager evicts pods of a failed node.
 	NotReadyToleration    time.Duration
 	UnreachableToleration time.Duration
-	// NodeLeaseDuration is the node lease duration kwok renews for live nodes.
+	// NodeLeaseDuration is the node lease duration kwok renews (every quarter
+	// of it) for live nodes. A quarter of it must stay well below a third of
+	// NodeMonitorGracePeriod or healthy nodes flap NotReady.
 	NodeLeaseDuration time.Duration
+	// NodeEvictionRate is how many nodes per second the node lifecycle
+	// controller taints for eviction in a healthy zone (--node-eviction-rate).
+	NodeEvictionRate float64
 
 	// Manifests.
 
@@ -106,6 +111,7 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 			NotReadyToleration:     300 * time.Second,
 			UnreachableToleration:  300 * time.Second,
 			NodeLeaseDuration:      40 * time.Second,
+			NodeEvictionRate:       0.1,
 			ManifestScale:          1,
 			HealthCheckInterval:    10 * time.Second,
 			HealthCheckThreshold:   3,
@@ -124,7 +130,8 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 			NodeMonitorGracePeriod: 8 * time.Second,
 			NotReadyToleration:     10 * time.Second,
 			UnreachableToleration:  10 * time.Second,
-			NodeLeaseDuration:      8 * time.Second,
+			NodeLeaseDuration:      6 * time.Second,
+			NodeEvictionRate:       1,
 			ManifestScale:          0.1,
 			HealthCheckInterval:    500 * time.Millisecond,
 			HealthCheckThreshold:   3,

@@ -42,6 +42,9 @@ func teardown(ctx context.Context, store Store, rec *Record, log *slog.Logger) e
 	if err := store.Save(rec); err != nil {
 		return err
 	}
+	if err := stopAgent(rec); err != nil {
+		return err
+	}
 	provider, err := providerFor(store, rec, log)
 	if err != nil {
 		return err

@@ -44,7 +44,7 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	name := "it" + strconv.Itoa(os.Getpid()%100000)
 	rec, err := environment.Up(ctx, store, environment.Options{
 		Name: name, Profile: framework.ProfileFast, BinDir: filepath.Join(root, "bin"),
-		TopologyFile: filepath.Join(root, fixtures.DefaultTopologyFile),
+		TopologyFile: filepath.Join(root, fixtures.DefaultTopologyFile), Bare: true,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
+	"gameday.io/gameday/framework/platform"
 )
 
 // Phase is where an environment is in its life.
@@ -34,6 +35,10 @@ type Record struct {
 	Phase     Phase     `json:"phase"`
 	Error     string    `json:"error,omitempty"`
 	CreatedAt time.Time `json:"createdAt"`
+	// Platform is the manifests deployed ("" is the embedded reference).
+	Platform string `json:"platform,omitempty"`
+	// Adaptations are the changes made to the manifests for this environment.
+	Adaptations []platform.Adaptation `json:"adaptations,omitempty"`
 	// BinDir is where the tool binaries were found at creation.
 	BinDir string `json:"binDir"`
 	// AgentPID is the data-plane agent's process (sim), 0 when none runs.

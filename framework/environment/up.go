@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/cluster/sim"
@@ -26,6 +28,11 @@ type Options struct {
 	Profile framework.Profile
 	// BinDir holds the tool binaries (FindBinDir when empty).
 	BinDir string
+	// Platform is the manifests to deploy: "" (the embedded reference),
+	// "remediated", or a file or directory.
+	Platform string
+	// Bare creates the clusters only: no platform, no data plane.
+	Bare bool
 	// Retain keeps whatever was created when Up fails, for debugging.
 	Retain bool
 	// Logger receives progress (discarded when nil).
@@ -94,6 +101,15 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	var plat *fixtures.Platform
+	if !o.Bare {
+		if err := RequireBinaries(o.BinDir, "gameday", "inference-sim", "versitygw"); err != nil {
+			return nil, fmt.Errorf("%w (gameday and inference-sim come from `make build`)", err)
+		}
+		if plat, err = LoadPlatform(o.Platform); err != nil {
+			return nil, err
+		}
+	}
 	unlock, err := store.Lock(o.Name)
 	if err != nil {
 		return nil, err
@@ -115,6 +131,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			Name: o.Name, Provider: provider.Name(), Profile: o.Profile, StateDir: dir,
 			Topology: o.TopologyFile, CreatedByGameday: true,
 		},
+		Platform:  o.Platform,
 		Phase:     PhaseCreating,
 		CreatedAt: time.Now().UTC(),
 		BinDir:    o.BinDir,
@@ -126,6 +143,12 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			Cluster: ClusterName(o.Name, r.Name), Kubeconfig: filepath.Join(cdir, "kubeconfig"),
 		})
 	}
+	// The topology is kept with the environment, which stays usable wherever
+	// the file it came from goes.
+	if err := copyFile(o.TopologyFile, filepath.Join(dir, "topology.yaml")); err != nil {
+		return nil, err
+	}
+	rec.Topology = filepath.Join(dir, "topology.yaml")
 	// Saved before anything is created, so a killed `up` leaves enough for `down`.
 	if err := store.Save(rec); err != nil {
 		return nil, err
@@ -133,6 +156,11 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	start := time.Now()
 	if err := createClusters(ctx, provider, topo, timeouts, rec, o.Logger); err != nil {
 		return nil, failed(ctx, store, rec, o, err)
+	}
+	if plat != nil {
+		if err := deployPlatform(ctx, store, rec, plat, timeouts, o.Logger); err != nil {
+			return nil, failed(ctx, store, rec, o, err)
+		}
 	}
 	rec.Phase = PhaseReady
 	if err := store.Save(rec); err != nil {
@@ -173,4 +201,12 @@ func failed(ctx context.Context, store Store, rec *Record, o Options, cause erro
 		return errors.Join(cause, fmt.Errorf("tear down after failure: %w", err))
 	}
 	return cause
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o644)
 }

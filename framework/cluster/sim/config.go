@@ -10,13 +10,23 @@ import (
 	"gameday.io/gameday/framework"
 )
 
-// Node annotation kwok selects managed nodes by, and its values.
+// Node annotations and labels.
 const (
+	// AnnotationNode is the annotation kwok selects the nodes it manages by;
+	// it must be set when the node is created (kwok ignores later changes).
 	AnnotationNode = "kwok.x-k8s.io/node"
-	// AnnotationAlive marks a node kwok keeps heartbeating.
+	// AnnotationAlive is its value on every simulated node.
 	AnnotationAlive = "fake"
-	// AnnotationDown marks a node kwok has stopped heartbeating (node loss).
+	// AnnotationNodeState records a node gameday has failed: AnnotationDown
+	// while its heartbeats are stopped. The data plane kills the node's
+	// servers when it appears.
+	AnnotationNodeState = "gameday.io/node-state"
+	// AnnotationFaultUntil is when a failed node is due back (RFC 3339).
+	AnnotationFaultUntil = "gameday.io/fault-until"
+	// AnnotationDown is AnnotationNodeState's value on a failed node.
 	AnnotationDown = "down"
+	// LeaseHolderDown holds a failed node's Lease so kwok cannot renew it.
+	LeaseHolderDown = "gameday-down"
 	// TaintKey is the taint every simulated node carries; workloads meant for
 	// simulated nodes tolerate it.
 	TaintKey = "kwok.x-k8s.io/node"
@@ -46,6 +56,11 @@ func seconds(d float64) string {
 
 func arg(key, value string) map[string]any { return map[string]any{"key": key, "value": value} }
 
+// override replaces a flag kwokctl sets itself instead of adding another.
+func override(key, value string) map[string]any {
+	return map[string]any{"key": key, "value": value, "override": true}
+}
+
 // renderConfig returns the kwokctl configuration (multi-document YAML): the
 // binaries, loopback-only listeners, the profile's control-plane timings, kwok
 // managing only annotated nodes, and pod stages that skip data-plane pods.
@@ -57,12 +72,17 @@ func renderConfig(binDir string, ports []int, t framework.Timeouts) ([]byte, err
 		return nil, fmt.Errorf("render kwokctl config: %d ports, want %d", len(ports), len(portOptions))
 	}
 	opts := map[string]any{
-		"runtime":                  "binary",
-		"bindAddress":              "127.0.0.1", // every component listens on loopback only
-		"kubeAuthorization":        true,
-		"kubeAdmission":            true,
-		"securePort":               true,
-		"nodeLeaseDurationSeconds": uint(t.NodeLeaseDuration.Seconds()),
+		"runtime":           "binary",
+		"bindAddress":       "127.0.0.1", // every component listens on loopback only
+		"kubeAuthorization": true,
+		"kubeAdmission":     true,
+		"securePort":        true,
+		// kwokctl multiplies the four heartbeat timings by heartbeatFactor
+		// (default 5); 1 keeps the profile's values as they are.
+		"heartbeatFactor":                                         1,
+		"nodeLeaseDurationSeconds":                                int(t.NodeLeaseDuration.Seconds()),
+		"kubeControllerManagerNodeMonitorPeriodMilliseconds":      t.NodeMonitorPeriod.Milliseconds(),
+		"kubeControllerManagerNodeMonitorGracePeriodMilliseconds": t.NodeMonitorGracePeriod.Milliseconds(),
 	}
 	for opt, bin := range binaries {
 		opts[opt] = binDir + "/" + bin
@@ -80,11 +100,16 @@ func renderConfig(binDir string, ports []int, t framework.Timeouts) ([]byte, err
 				arg("default-unreachable-toleration-seconds", seconds(t.UnreachableToleration.Seconds())),
 			}},
 			map[string]any{"name": "kube-controller-manager", "extraArgs": []any{
-				arg("node-monitor-period", t.NodeMonitorPeriod.String()),
-				arg("node-monitor-grace-period", t.NodeMonitorGracePeriod.String()),
+				arg("node-eviction-rate", strconv.FormatFloat(t.NodeEvictionRate, 'f', -1, 64)),
+				// One instance per cluster: no need to wait for a leader lease
+				// after the control plane restarts (region outage).
+				arg("leader-elect", "false"),
+			}},
+			map[string]any{"name": "kube-scheduler", "extraArgs": []any{
+				arg("leader-elect", "false"),
 			}},
 			map[string]any{"name": "kwok-controller", "extraArgs": []any{
-				arg("manage-all-nodes", "false"),
+				override("manage-all-nodes", "false"),
 				arg("manage-nodes-with-annotation-selector", AnnotationNode+"="+AnnotationAlive),
 			}},
 		},

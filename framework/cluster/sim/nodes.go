@@ -10,7 +10,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
 	"gameday.io/gameday/framework/topology"
@@ -77,13 +76,4 @@ func registerNodes(ctx context.Context, c kubernetes.Interface, nodes []topology
 		})
 	}
 	return g.Wait()
-}
-
-// setNodeAnnotation switches whether kwok heartbeats a node.
-func setNodeAnnotation(ctx context.Context, c kubernetes.Interface, node, value string) error {
-	patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:%q}}}`, AnnotationNode, value)
-	if _, err := c.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
-		return fmt.Errorf("annotate node %s %s=%s: %w", node, AnnotationNode, value, err)
-	}
-	return nil
 }
