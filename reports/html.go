@@ -1,0 +1,97 @@
+package reports
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"gameday.io/gameday/framework/evidence"
+)
+
+var (
+	//go:embed report.html.tmpl
+	reportTemplate string
+	//go:embed report.css
+	reportCSS string
+)
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"utc":      utc,
+	"seconds":  seconds,
+	"bucket":   bucketText,
+	"percent":  percent,
+	"short":    shortCommit,
+	"verdict":  verdictWord,
+	"lower":    strings.ToLower,
+	"value":    evidence.FormatValue,
+	"headline": headline,
+	"gameDay":  gameDayLine,
+	"severity": severityCounts,
+	"drillDur": func(d *evidence.Drill) string { return span(d.Duration()) },
+	"runDur":   func(e *evidence.Evidence) string { return span(e.Duration()) },
+	"join":     strings.Join,
+	"metCount": metCount,
+	"css":      func() template.CSS { return template.CSS(reportCSS) },
+}).Parse(reportTemplate))
+
+// htmlDrill is a drill with its rendered chart.
+type htmlDrill struct {
+	*evidence.Drill
+	// Chart is the inline SVG; empty when the drill has no timeline.
+	Chart template.HTML
+	// Reasons says why the drill failed.
+	Reasons []string
+	// Points is how many timeline points the chart draws from.
+	Points int
+}
+
+type htmlView struct {
+	*evidence.Evidence
+	Drills   []htmlDrill
+	Findings []drillFinding
+	Reasons  []string
+}
+
+// WriteHTML writes report.html: one self-contained page (inline CSS, inline
+// SVG charts drawn with gonum.org/v1/plot, no script, no external resource)
+// with the verdict on top, then per drill its chart, faults, load per phase,
+// objectives, metrics and findings, then the findings of the run, the
+// game-day record and the fixture digests.
+func WriteHTML(ev *evidence.Evidence, w io.Writer) error {
+	view := htmlView{Evidence: ev, Findings: allFindings(ev), Reasons: ev.FailureReasons()}
+	for i := range ev.Drills {
+		d := &ev.Drills[i]
+		hd := htmlDrill{Drill: d, Reasons: d.FailureReasons()}
+		if d.Timeline != nil && len(d.Timeline.Points) > 0 {
+			svg, err := DrillChart(d)
+			if err != nil {
+				return err
+			}
+			hd.Chart = template.HTML(svg) // produced by vgsvg, which escapes all text
+			hd.Points = len(d.Timeline.Points)
+		}
+		view.Drills = append(view.Drills, hd)
+	}
+	var buf bytes.Buffer
+	if err := htmlTemplate.Execute(&buf, view); err != nil {
+		return fmt.Errorf("render report.html: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write report.html: %w", err)
+	}
+	return nil
+}
+
+// metCount renders "1 of 2".
+func metCount(d *evidence.Drill) string {
+	met := 0
+	for _, o := range d.Objectives {
+		if o.Evaluate() {
+			met++
+		}
+	}
+	return fmt.Sprintf("%d of %d", met, len(d.Objectives))
+}
