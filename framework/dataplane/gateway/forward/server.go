@@ -1,0 +1,116 @@
+package forward
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Server serves a handler on one loopback address that survives Stop/Start:
+// Stop closes the listener and every connection at once (clients see refused
+// or reset connections, as in a region outage); Start binds the same address
+// again.
+type Server struct {
+	handler http.Handler
+	logger  *slog.Logger
+
+	mu     sync.Mutex
+	addr   string // fixed after the first bind
+	srv    *http.Server
+	closed bool
+}
+
+// Listen binds addr (port 0 picks a free port, kept across restarts) and
+// serves h until Close.
+func Listen(addr string, h http.Handler, logger *slog.Logger) (*Server, error) {
+	s := &Server{handler: h, logger: logger, addr: addr}
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Addr is the bound host:port.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addr
+}
+
+// URL is http://Addr.
+func (s *Server) URL() string { return "http://" + s.Addr() }
+
+// Running reports whether the server accepts connections.
+func (s *Server) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.srv != nil
+}
+
+// Start binds the address again after Stop. Starting a running server does
+// nothing. It fails when the address was taken meanwhile or after Close.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return fmt.Errorf("start %s: %w", s.addr, net.ErrClosed)
+	}
+	if s.srv != nil {
+		return nil
+	}
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.addr, err)
+	}
+	s.addr = ln.Addr().String()
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	s.srv = srv
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && s.logger != nil {
+			s.logger.Error("serve", "addr", ln.Addr().String(), "err", err)
+		}
+	}()
+	return nil
+}
+
+// Stop closes the listener and all connections at once. Stopping a stopped
+// server does nothing.
+func (s *Server) Stop() error {
+	s.mu.Lock()
+	srv := s.srv
+	s.srv = nil
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return srv.Close()
+}
+
+// Shutdown stops accepting and waits for in-flight requests (bounded by ctx),
+// then closes for good.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	srv := s.srv
+	s.srv, s.closed = nil, true
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	if err := srv.Shutdown(ctx); err != nil {
+		return errors.Join(err, srv.Close())
+	}
+	return nil
+}
+
+// Close stops the server for good.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	return s.Stop()
+}
