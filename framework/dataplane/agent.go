@@ -1,0 +1,296 @@
+package dataplane
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"gameday.io/gameday/fixtures"
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/cluster"
+	"gameday.io/gameday/framework/dataplane/gateway"
+	"gameday.io/gameday/framework/dataplane/globallb"
+	"gameday.io/gameday/framework/storage"
+	"gameday.io/gameday/framework/topology"
+)
+
+// ServiceName is the Service whose EndpointSlices feed each regional gateway.
+const ServiceName = "inference-service"
+
+// AgentConfig configures an environment's data plane.
+type AgentConfig struct {
+	// Env names the regions and their kubeconfigs.
+	Env *framework.Environment
+	// Platform supplies the DestinationRule (outlier detection, failover order)
+	// and the namespace of the inference Deployment.
+	Platform *fixtures.Platform
+	Timeouts framework.Timeouts
+	// BinDir holds versitygw and inference-sim.
+	BinDir string
+	// Dir receives storage data and logs.
+	Dir string
+	// ControlPlane stops and starts regions' control planes (region outage);
+	// nil when the provider cannot.
+	ControlPlane cluster.ControlPlaneController
+	// Credentials are the S3 root keys of every region's storage.
+	AccessKey, SecretKey string
+	Logger               *slog.Logger
+}
+
+// Agent is a running data plane.
+type Agent struct {
+	cfg     AgentConfig
+	log     *slog.Logger
+	mesh    Mesh
+	regions []*regionPlane
+	lb      *globallb.LB
+	repl    map[string]*storage.Replicator // by destination region
+	faults  *faultTable
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// regionPlane is one region's share of the data plane.
+type regionPlane struct {
+	name    string
+	cluster string
+	role    framework.Role
+	client  kubernetes.Interface
+	server  *storage.Server
+	cache   *storage.Cache
+	gw      *gateway.Gateway
+	kubelet *Kubelet
+	eps     *endpointSync
+}
+
+// StartAgent brings the data plane up: each region's model storage (seeded
+// in the primary, replicated to the others), gateway and kubelet, then the
+// global load balancer. It returns once everything listens; inference pods
+// become Ready on their own probe timings. On error everything started is
+// stopped again.
+func StartAgent(ctx context.Context, cfg AgentConfig) (a *Agent, err error) {
+	if cfg.Logger == nil {
+		cfg.Logger = framework.DiscardLogger()
+	}
+	if cfg.AccessKey == "" || cfg.SecretKey == "" {
+		return nil, fmt.Errorf("data plane: S3 credentials are required: %w", framework.ErrInvalid)
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a = &Agent{cfg: cfg, log: cfg.Logger, cancel: cancel, faults: newFaultTable(), repl: map[string]*storage.Replicator{}}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, a.Close(context.WithoutCancel(ctx)))
+			a = nil
+		}
+	}()
+	a.mesh = MeshFrom(cfg.Platform.DestinationRule, cfg.Timeouts)
+	for i, r := range cfg.Env.Regions {
+		rp, err := a.startRegion(ctx, runCtx, i, r)
+		if rp != nil {
+			a.regions = append(a.regions, rp) // so Close stops what did start
+		}
+		if err != nil {
+			return a, fmt.Errorf("data plane of region %s: %w", r.Name, err)
+		}
+	}
+	if err := a.startStorageReplication(ctx, runCtx); err != nil {
+		return a, err
+	}
+	if err := a.startLB(runCtx); err != nil {
+		return a, err
+	}
+	a.go_(func() { a.faults.expire(runCtx, a) })
+	return a, nil
+}
+
+// go_ runs f in the background until Close.
+func (a *Agent) go_(f func()) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		f()
+	}()
+}
+
+func (a *Agent) startRegion(ctx, runCtx context.Context, index int, r framework.Region) (*regionPlane, error) {
+	rp := &regionPlane{name: r.Name, role: r.Role, cluster: r.Cluster}
+	log := a.log.With("region", r.Name)
+	c, err := cluster.Client(r.Kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	rp.client = c
+	dir := filepath.Join(a.cfg.Dir, "storage", r.Name)
+	rp.server, err = storage.StartServer(ctx, storage.ServerConfig{
+		Region: r.Name, Dir: dir, Binary: filepath.Join(a.cfg.BinDir, "versitygw"),
+		AccessKey: a.cfg.AccessKey, SecretKey: a.cfg.SecretKey, Logger: log,
+	})
+	if err != nil {
+		return rp, err
+	}
+	rp.cache, err = storage.NewCache(rp.server.URL(), storage.WithCacheLogger(log))
+	if err != nil {
+		return rp, err
+	}
+	if err := rp.cache.Start(0); err != nil {
+		return rp, err
+	}
+	st, err := rp.server.Store(30 * time.Second)
+	if err != nil {
+		return rp, err
+	}
+	var model *storage.Model
+	if r.Role == framework.RolePrimary {
+		model = storage.DefaultModel(storage.SeedVersion, time.Now())
+	}
+	if err := storage.Seed(ctx, st, model); err != nil {
+		return rp, err
+	}
+	rp.gw, err = gateway.New(r.Name, append(a.mesh.GatewayOptions(), gateway.WithLogger(log))...)
+	if err != nil {
+		return rp, err
+	}
+	if err := rp.gw.Listen("127.0.0.1:0"); err != nil {
+		return rp, err
+	}
+	if err := os.MkdirAll(filepath.Join(a.cfg.Dir, "logs", r.Name), 0o755); err != nil {
+		return rp, err
+	}
+	rp.eps = &endpointSync{client: c, namespace: a.namespace(), service: ServiceName, sink: rp.gw, log: log}
+	rp.kubelet = NewKubelet(KubeletConfig{
+		Region: r.Name, Client: c, Server: a.serverSpec(rp), PodIPPrefix: fmt.Sprintf("10.%d", 101+index),
+		AddressChanged: rp.eps.resync, Timeouts: a.cfg.Timeouts, Logger: log,
+	})
+	rp.eps.kubelet = rp.kubelet
+	a.go_(func() {
+		if err := rp.kubelet.Run(runCtx); err != nil {
+			log.Error("kubelet stopped", "err", err)
+		}
+	})
+	a.go_(func() { rp.eps.run(runCtx) })
+	return rp, nil
+}
+
+// namespace is where the inference Deployment lives.
+func (a *Agent) namespace() string {
+	if d := a.cfg.Platform.Deployment; d != nil && d.Namespace != "" {
+		return d.Namespace
+	}
+	return corev1.NamespaceDefault
+}
+
+// serverSpec returns how to start a region's inference servers: each loads
+// its model through the regional cache.
+func (a *Agent) serverSpec(rp *regionPlane) func(pod *corev1.Pod, node *corev1.Node) ServerSpec {
+	return func(pod *corev1.Pod, node *corev1.Node) ServerSpec {
+		return ServerSpec{
+			Binary: filepath.Join(a.cfg.BinDir, "inference-sim"),
+			Args: []string{
+				"--region", rp.name, "--zone", node.Labels[topology.LabelZone], "--node", node.Name, "--pod", pod.Name,
+				"--s3-endpoint", rp.cache.URL(), "--s3-region", rp.name,
+				"--load-timeout", "0", "--log-format", "json",
+			},
+			Env: []string{"S3_ACCESS_KEY=" + a.cfg.AccessKey, "S3_SECRET_KEY=" + a.cfg.SecretKey},
+			Log: filepath.Join(a.cfg.Dir, "logs", rp.name, pod.Name+".log"),
+		}
+	}
+}
+
+// startStorageReplication replicates the primary's model registry to every
+// other region, at once and then continuously.
+func (a *Agent) startStorageReplication(ctx, runCtx context.Context) error {
+	primary := a.primary()
+	if primary == nil {
+		return fmt.Errorf("data plane: no primary region: %w", framework.ErrInvalid)
+	}
+	for _, rp := range a.regions {
+		if rp == primary {
+			continue
+		}
+		r, err := storage.NewReplicator(primary.server.Endpoint(), rp.server.Endpoint(),
+			storage.WithReplicationInterval(max(a.cfg.Timeouts.Scale(10*time.Second), 500*time.Millisecond)),
+			storage.WithReplicatorLogger(a.log.With("replication", primary.name+"->"+rp.name)))
+		if err != nil {
+			return err
+		}
+		if _, err := r.SyncOnce(ctx); err != nil {
+			return fmt.Errorf("initial replication %s -> %s: %w", primary.name, rp.name, err)
+		}
+		a.repl[rp.name] = r
+		a.go_(func() { r.Run(runCtx) })
+	}
+	return nil
+}
+
+func (a *Agent) startLB(runCtx context.Context) error {
+	var regions []globallb.Region
+	for _, rp := range a.regions {
+		regions = append(regions, globallb.Region{Name: rp.name, GatewayURL: rp.gw.URL()})
+	}
+	lb, err := globallb.New(regions,
+		globallb.WithPrimary(a.primary().name),
+		globallb.WithFailover(a.mesh.Failover),
+		globallb.WithHealthCheck(a.cfg.Timeouts.HealthCheckInterval, a.cfg.Timeouts.HealthCheckThreshold),
+		globallb.WithLogger(a.log.With("component", "global-lb")))
+	if err != nil {
+		return err
+	}
+	a.lb = lb
+	if err := lb.Listen("127.0.0.1:0"); err != nil {
+		return err
+	}
+	return lb.Start(runCtx)
+}
+
+func (a *Agent) primary() *regionPlane {
+	for _, rp := range a.regions {
+		if rp.role == framework.RolePrimary {
+			return rp
+		}
+	}
+	return nil
+}
+
+func (a *Agent) region(name string) (*regionPlane, error) {
+	for _, rp := range a.regions {
+		if rp.name == name {
+			return rp, nil
+		}
+	}
+	return nil, fmt.Errorf("region %q is not in the data plane: %w", name, framework.ErrNotFound)
+}
+
+// URL is the global inference endpoint.
+func (a *Agent) URL() string { return a.lb.URL() }
+
+// Close stops the data plane: every inference server, gateway, cache and
+// storage server.
+func (a *Agent) Close(ctx context.Context) error {
+	a.cancel()
+	a.wg.Wait()
+	var errs []error
+	if a.lb != nil {
+		errs = append(errs, a.lb.Close())
+	}
+	for _, rp := range a.regions {
+		if rp.gw != nil {
+			errs = append(errs, rp.gw.Close())
+		}
+		if rp.cache != nil {
+			errs = append(errs, rp.cache.Close(ctx))
+		}
+		if rp.server != nil {
+			errs = append(errs, rp.server.Stop(ctx))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,109 @@
+package dataplane
+
+import (
+	"context"
+	"log/slog"
+	"sort"
+	"sync"
+
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"gameday.io/gameday/framework/dataplane/gateway"
+)
+
+// EndpointSink receives a region's current endpoint set (the gateway).
+type EndpointSink interface {
+	SetEndpoints([]gateway.Endpoint) error
+}
+
+// endpointSync feeds a gateway from a Service's EndpointSlices, the way a
+// mesh's control plane does: an endpoint is routable while the control
+// plane lists it as ready, whatever has happened to its machine since.
+type endpointSync struct {
+	client    kubernetes.Interface
+	namespace string
+	service   string
+	kubelet   *Kubelet
+	sink      EndpointSink
+	log       *slog.Logger
+
+	mu     sync.Mutex
+	slices cache.Store
+	last   []gateway.Endpoint
+}
+
+func (e *endpointSync) run(ctx context.Context) {
+	f := informers.NewSharedInformerFactoryWithOptions(e.client, 0, informers.WithNamespace(e.namespace),
+		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = discoveryv1.LabelServiceName + "=" + e.service }))
+	inf := f.Discovery().V1().EndpointSlices().Informer()
+	e.mu.Lock()
+	e.slices = inf.GetStore()
+	e.mu.Unlock()
+	_, _ = inf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { e.resync() },
+		UpdateFunc: func(any, any) { e.resync() },
+		DeleteFunc: func(any) { e.resync() },
+	})
+	f.Start(ctx.Done())
+	<-ctx.Done()
+	f.Shutdown()
+}
+
+// resync recomputes the endpoint set and hands it to the sink when it changed.
+func (e *endpointSync) resync() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.slices == nil {
+		return
+	}
+	var eps []gateway.Endpoint
+	for _, obj := range e.slices.List() {
+		s := obj.(*discoveryv1.EndpointSlice)
+		for _, ep := range s.Endpoints {
+			if ep.Conditions.Ready != nil && !*ep.Conditions.Ready {
+				continue
+			}
+			if ep.TargetRef == nil || ep.TargetRef.Kind != "Pod" {
+				continue
+			}
+			addr, ok := e.kubelet.Address(ep.TargetRef.UID)
+			if !ok {
+				continue
+			}
+			g := gateway.Endpoint{Name: ep.TargetRef.Name, URL: "http://" + addr}
+			if ep.Zone != nil {
+				g.Zone = *ep.Zone
+			}
+			if ep.NodeName != nil {
+				g.Node = *ep.NodeName
+			}
+			eps = append(eps, g)
+		}
+	}
+	sort.Slice(eps, func(i, j int) bool { return eps[i].Name < eps[j].Name })
+	if equalEndpoints(eps, e.last) {
+		return
+	}
+	if err := e.sink.SetEndpoints(eps); err != nil {
+		e.log.Warn("update gateway endpoints", "err", err)
+		return
+	}
+	e.last = eps
+	e.log.Debug("gateway endpoints", "count", len(eps))
+}
+
+func equalEndpoints(a, b []gateway.Endpoint) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
