@@ -55,6 +55,8 @@ is torn down, unless --retain.`,
 	cmd.Flags().StringVar(&o.TopologyFile, "topology", "", "topology file (default fixtures/topologies/two-region.yaml)")
 	cmd.Flags().StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile: production or fast")
 	cmd.Flags().BoolVar(&o.Retain, "retain", false, "keep what was created when up fails, for debugging")
+	cmd.Flags().StringVar(&o.Platform, "platform", "", `manifests to deploy: "reference" (default, the seed as written), "remediated", or a file or directory`)
+	cmd.Flags().BoolVar(&o.Bare, "bare", false, "create the clusters only (no platform, no data plane)")
 	cmd.Flags().StringVar(&o.BinDir, "bin-dir", "", "directory of the tool binaries (default: next to gameday, or ./bin)")
 	return cmd
 }

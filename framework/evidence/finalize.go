@@ -35,6 +35,10 @@ func (e *Evidence) Finalize() {
 	}
 }
 
+// Finalize normalises one drill and sets its verdict by the rules Finalize
+// applies to a whole run's drills.
+func (d *Drill) Finalize() { d.finalize() }
+
 func (d *Drill) finalize() {
 	d.Start, d.End = d.Start.UTC(), d.End.UTC()
 	if d.Timeline != nil {

@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/yamldoc"
 )
 
 // Defaults for node fields no level sets.
@@ -20,29 +21,10 @@ const (
 )
 
 type validator struct {
-	file  string
-	lines map[string]int
-	errs  []error
+	*yamldoc.Checker
 }
 
-// fail records an error at field path; the line is the field's, or its
-// nearest present parent's when the field is missing.
-func (v *validator) fail(path, format string, args ...any) {
-	line, p := 0, path
-	for {
-		if l, ok := v.lines[p]; ok {
-			line = l
-			break
-		}
-		i := strings.LastIndexAny(p, ".[")
-		if i < 0 {
-			line = v.lines[""]
-			break
-		}
-		p = p[:i]
-	}
-	v.errs = append(v.errs, &FieldError{File: v.file, Line: line, Field: path, Msg: fmt.Sprintf(format, args...)})
-}
+func (v *validator) fail(path, format string, args ...any) { v.Fail(path, format, args...) }
 
 func (v *validator) name(path, name string) {
 	if name == "" {

@@ -1,0 +1,71 @@
+package fault
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	chaosv1alpha1 "github.com/chaos-mesh/chaos-mesh/api/v1alpha1"
+)
+
+func TestChaosMeshTranslation(t *testing.T) {
+	plan := func(s Spec, pods ...string) *Plan { return &Plan{ID: "f-1", Spec: s, Pods: pods} }
+	t.Run("pod-kill of a named pod", func(t *testing.T) {
+		obj, err := ChaosMesh(plan(Spec{Kind: PodKill, Region: "us-east1", Duration: time.Second}, "us-east1/inference-abc"), "ml-serving", "inference")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc := obj.(*chaosv1alpha1.PodChaos)
+		if pc.Kind != "PodChaos" || pc.APIVersion != "chaos-mesh.org/v1alpha1" || pc.Spec.Action != chaosv1alpha1.PodKillAction || pc.Spec.GracePeriod != 0 {
+			t.Fatalf("pod chaos = %+v", pc)
+		}
+		if got := pc.Spec.Selector.Pods["ml-serving"]; len(got) != 1 || got[0] != "inference-abc" || pc.Spec.Mode != chaosv1alpha1.AllMode {
+			t.Fatalf("selector = %+v mode %s", pc.Spec.Selector, pc.Spec.Mode)
+		}
+	})
+	t.Run("partition", func(t *testing.T) {
+		obj, err := ChaosMesh(plan(Spec{Kind: Partition, Region: "us-east1", Peer: "europe-west1", Duration: 90 * time.Second}), "ml-serving", "inference")
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc := obj.(*chaosv1alpha1.NetworkChaos)
+		if nc.Spec.Action != chaosv1alpha1.PartitionAction || nc.Spec.Direction != chaosv1alpha1.Both || nc.Spec.Duration == nil || *nc.Spec.Duration != "1m30s" {
+			t.Fatalf("network chaos = %+v", nc.Spec)
+		}
+		if nc.Spec.Selector.NodeSelectors["topology.kubernetes.io/region"] != "us-east1" || nc.Spec.Target.Selector.NodeSelectors["topology.kubernetes.io/region"] != "europe-west1" {
+			t.Fatalf("partition sides: %+v -> %+v", nc.Spec.Selector, nc.Spec.Target.Selector)
+		}
+	})
+	t.Run("storage outage error and timeout modes", func(t *testing.T) {
+		for mode, abort := range map[string]bool{"backend-error": true, "cache-error": true, "backend-timeout": false, "cache-timeout": false} {
+			obj, err := ChaosMesh(plan(Spec{Kind: StorageOutage, Region: "us-east1", Mode: mode, Duration: time.Minute}), "ml-serving", "inference")
+			if err != nil {
+				t.Fatal(err)
+			}
+			hc := obj.(*chaosv1alpha1.HTTPChaos)
+			gotAbort := hc.Spec.Abort != nil && *hc.Spec.Abort
+			gotDelay := hc.Spec.Delay != nil
+			if gotAbort != abort || gotDelay == abort || hc.Spec.Target != chaosv1alpha1.PodHttpRequest {
+				t.Errorf("%s: abort=%v delay=%v target=%s", mode, gotAbort, gotDelay, hc.Spec.Target)
+			}
+		}
+	})
+	t.Run("kinds Chaos Mesh lacks", func(t *testing.T) {
+		for _, k := range []Kind{NodeLoss, ZoneOutage, RegionOutage, Drain} {
+			obj, err := ChaosMesh(plan(Spec{Kind: k, Duration: time.Minute}), "ml-serving", "inference")
+			if err != nil || obj != nil {
+				t.Errorf("%s: %v %v, want nil", k, obj, err)
+			}
+		}
+	})
+	t.Run("attached to the plan as JSON that reads back", func(t *testing.T) {
+		p := plan(Spec{Kind: Partition, Region: "a", Peer: "b", Duration: time.Minute})
+		if err := attachChaosMesh(p, "ml-serving", "inference"); err != nil {
+			t.Fatal(err)
+		}
+		var nc chaosv1alpha1.NetworkChaos
+		if err := json.Unmarshal(p.ChaosMesh, &nc); err != nil || nc.Name != "f-1" || nc.Spec.Action != chaosv1alpha1.PartitionAction {
+			t.Fatalf("round trip: %v %+v", err, nc)
+		}
+	})
+}

@@ -1,0 +1,152 @@
+package fault
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+)
+
+// revertTimeout bounds a revert that runs after the caller's context ended
+// (interrupt, timeout): reverting must not be cut short by what stopped the run.
+const revertTimeout = 3 * time.Minute
+
+// Prepare validates a spec against the target and plans it. Nothing changes.
+func Prepare(ctx context.Context, t *Target, s Spec) (*Plan, error) {
+	if err := t.Guard.CheckEnvironment(t.Env); err != nil {
+		return nil, err
+	}
+	if err := s.Validate(t.Topology); err != nil {
+		return nil, err
+	}
+	p := &Plan{ID: newID(s.Kind, t.now()), Spec: s, Environment: t.Env.Name}
+	if err := impls[s.Kind].plan(ctx, t, p); err != nil {
+		return nil, fmt.Errorf("plan %s: %w", s.Kind, err)
+	}
+	if err := attachChaosMesh(p, t.Namespace, t.App); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Inject journals a plan, then applies it until its duration ends. If the
+// injection fails, what was applied is reverted at once.
+func Inject(ctx context.Context, t *Target, p *Plan) (*Entry, error) {
+	now := t.now()
+	e := &Entry{Plan: *p, State: StateInjecting, PlannedAt: now, Until: now.Add(p.Spec.Duration), PID: os.Getpid(), Result: &Result{}}
+	if err := t.Journal.Write(e); err != nil {
+		return nil, fmt.Errorf("journal fault %s before injecting it: %w", p.ID, err)
+	}
+	t.log().Info("injecting fault", "id", p.ID, "fault", p.Spec.String())
+	if err := impls[p.Spec.Kind].inject(ctx, t, p, e.Until, e.Result); err != nil {
+		err = fmt.Errorf("inject %s: %w", p.Spec.Kind, err)
+		rerr := revertEntry(ctx, t, e)
+		e.State, e.Error = StateFailed, errors.Join(err, rerr).Error()
+		if rerr == nil {
+			e.State = StateReverted
+		}
+		_ = t.Journal.Write(e)
+		return e, errors.Join(err, rerr)
+	}
+	e.State, e.InjectedAt = StateActive, t.now()
+	return e, t.Journal.Write(e)
+}
+
+// Revert undoes a journalled fault and records it. Reverting a fault that is
+// reverted already succeeds; an unknown ID is ErrNotFound.
+func Revert(ctx context.Context, t *Target, id string) (*Entry, error) {
+	e, err := t.Journal.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	if !e.Open() {
+		return e, nil
+	}
+	return e, revertEntry(ctx, t, e)
+}
+
+// revertEntry reverts e with a context that survives ctx's cancellation and
+// journals the outcome.
+func revertEntry(ctx context.Context, t *Target, e *Entry) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), revertTimeout)
+	defer cancel()
+	err := impls[e.Spec.Kind].revert(rctx, t, &e.Plan)
+	if err != nil {
+		e.State, e.Error = StateFailed, fmt.Sprintf("revert: %v", err)
+		_ = t.Journal.Write(e)
+		return fmt.Errorf("revert fault %s: %w", e.ID, err)
+	}
+	e.State, e.RevertedAt = StateReverted, t.now()
+	t.log().Info("fault reverted", "id", e.ID, "after", e.RevertedAt.Sub(e.PlannedAt).Round(time.Millisecond))
+	return t.Journal.Write(e)
+}
+
+// Run injects a planned fault, holds it for its duration (or until ctx ends:
+// interrupt, timeout) and reverts it. The revert runs however Run ends.
+func Run(ctx context.Context, t *Target, p *Plan, progress func(left time.Duration)) (*Entry, error) {
+	e, err := Inject(ctx, t, p)
+	if err != nil {
+		return e, err
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	end := time.NewTimer(time.Until(e.Until))
+	defer end.Stop()
+hold:
+	for {
+		select {
+		case <-ctx.Done():
+			t.log().Warn("interrupted: reverting the fault now", "id", e.ID)
+			break hold
+		case <-end.C:
+			break hold
+		case <-tick.C:
+			if progress != nil {
+				progress(time.Until(e.Until).Round(time.Second))
+			}
+		}
+	}
+	if err := revertEntry(ctx, t, e); err != nil {
+		return e, err
+	}
+	return e, ctx.Err()
+}
+
+// Recover reverts every fault the journal says may still be in effect
+// (a run killed with SIGKILL leaves them), oldest last.
+func Recover(ctx context.Context, t *Target) ([]*Entry, error) {
+	entries, err := t.Journal.List()
+	if err != nil {
+		return nil, err
+	}
+	var done []*Entry
+	var errs []error
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if !e.Open() {
+			continue
+		}
+		if err := revertEntry(ctx, t, e); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		done = append(done, e)
+	}
+	return done, errors.Join(errs...)
+}
+
+// Active lists the journalled faults that may still be in effect.
+func Active(t *Target) ([]*Entry, error) {
+	entries, err := t.Journal.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []*Entry
+	for _, e := range entries {
+		if e.Open() {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
