@@ -87,7 +87,7 @@ func (k *Kubelet) lifecycle(ctx context.Context, r *podRun, pod *corev1.Pod, nod
 		if err != nil {
 			k.log.Warn("start inference server", "pod", pod.Name, "err", err)
 			k.report(ctx, r, hostIP, containerState{waiting: "CreateContainerError", message: err.Error()})
-			if !wait(ctx, backoff) {
+			if !pause(ctx, backoff) {
 				return
 			}
 			continue
@@ -121,7 +121,7 @@ func (k *Kubelet) lifecycle(ctx context.Context, r *podRun, pod *corev1.Pod, nod
 		k.mu.Unlock()
 		k.log.Info("restarting inference server", "pod", pod.Name, "reason", why, "restarts", restarts)
 		k.report(ctx, r, hostIP, containerState{waiting: "CrashLoopBackOff", message: why, restarts: restarts})
-		if !wait(ctx, backoff) {
+		if !pause(ctx, backoff) {
 			return
 		}
 		backoff = min(2*backoff, k.cfg.Timeouts.Scale(backoffMax))
@@ -202,9 +202,9 @@ func nodeIP(n *corev1.Node) string {
 	return ""
 }
 
-// wait waits for d or ctx, reporting whether d passed. It simulates the
+// pause waits for d or ctx, reporting whether d passed. It simulates the
 // kubelet's back-off timer; it does not synchronise with anything.
-func wait(ctx context.Context, d time.Duration) bool {
+func pause(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -1,7 +1,12 @@
 package dataplane
 
 import (
+	"context"
+	"fmt"
 	"sort"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/dataplane/gateway"
@@ -46,4 +51,52 @@ func (a *Agent) Status() Status {
 		}
 	}
 	return st
+}
+
+// Settled reports whether the data plane serves with everything it has:
+// every region healthy at the global load balancer and every Ready pod an
+// endpoint of its region's gateway, none ejected. It says why not.
+func (s *Status) Settled() (bool, string) {
+	for _, r := range s.LB.Regions {
+		if !r.Healthy {
+			return false, fmt.Sprintf("region %s is not healthy at the global load balancer (%s)", r.Name, r.LastError)
+		}
+	}
+	for _, r := range s.Regions {
+		ready := 0
+		for _, p := range r.Pods {
+			if p.Ready {
+				ready++
+			}
+		}
+		if ready == 0 {
+			return false, fmt.Sprintf("region %s has no Ready inference server", r.Name)
+		}
+		if len(r.Gateway.Ejected) > 0 {
+			return false, fmt.Sprintf("region %s: %d endpoint(s) ejected by outlier detection", r.Name, len(r.Gateway.Ejected))
+		}
+		if n := len(r.Gateway.Endpoints); n < ready {
+			return false, fmt.Sprintf("region %s: gateway has %d endpoints for %d Ready servers", r.Name, n, ready)
+		}
+	}
+	return true, ""
+}
+
+// WaitSettled polls the agent until its data plane is Settled.
+func (c *Client) WaitSettled(ctx context.Context, timeout, poll time.Duration) error {
+	why := "no answer"
+	err := wait.PollUntilContextTimeout(ctx, poll, timeout, true, func(ctx context.Context) (bool, error) {
+		st, err := c.Status(ctx)
+		if err != nil {
+			why = err.Error()
+			return false, nil
+		}
+		var ok bool
+		ok, why = st.Settled()
+		return ok, nil
+	})
+	if err != nil {
+		return fmt.Errorf("data plane not settled after %s: %s: %w", timeout, why, err)
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
+	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/platform"
 )
 
@@ -72,5 +73,10 @@ func deployPlatform(ctx context.Context, s Store, rec *Record, p *fixtures.Platf
 			return nil
 		})
 	}
-	return g.Wait()
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// Ready pods are not yet traffic: the global load balancer must have seen
+	// enough good health checks and every gateway its endpoints.
+	return dataplane.NewClient(info.ControlURL).WaitSettled(ctx, t.PodsReady, t.Poll)
 }

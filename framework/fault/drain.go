@@ -104,7 +104,7 @@ func (drain) inject(ctx context.Context, t *Target, p *Plan, until time.Time, re
 			case refused:
 				res.Refused++
 				next = append(next, q)
-				t.log().Info("eviction refused by the PodDisruptionBudget (429)", "pod", nsName, "refusals", res.Refused)
+				t.log().Debug("eviction refused by the PodDisruptionBudget (429)", "pod", nsName, "refusals", res.Refused)
 			default:
 				res.Evicted++
 				t.log().Info("pod evicted", "pod", nsName)

@@ -170,7 +170,7 @@ func TestPartitionIntegration(t *testing.T) {
 	f.g.Eventually(func() error {
 		_, err := storage.Head(f.ctx, bucket("europe-west1"), key)
 		return err
-	}).WithTimeout(10 * time.Second).WithPolling(250 * time.Millisecond).Should(Succeed(), "replication resumes after the partition heals")
+	}).WithTimeout(10*time.Second).WithPolling(250*time.Millisecond).Should(Succeed(), "replication resumes after the partition heals")
 	f.g.Expect(storage.Delete(f.ctx, bucket("us-east1"), key)).To(Succeed())
 	f.settled()
 }
@@ -236,4 +236,3 @@ func TestGuardIntegration(t *testing.T) {
 		f.g.Expect(e.Spec.Kind).NotTo(BeEmpty())
 	}
 }
-

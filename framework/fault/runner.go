@@ -50,6 +50,10 @@ func Inject(ctx context.Context, t *Target, p *Plan) (*Entry, error) {
 		return e, errors.Join(err, rerr)
 	}
 	e.State, e.InjectedAt = StateActive, t.now()
+	if p.Spec.Kind == PodKill {
+		// A killed pod is gone at once; nothing stays in effect to revert.
+		e.State, e.RevertedAt = StateReverted, e.InjectedAt
+	}
 	return e, t.Journal.Write(e)
 }
 

@@ -1,0 +1,156 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/fault"
+)
+
+// scheduleActions starts the runbook's actions on their timers from the
+// fault's injection; the channel closes when all have run or been skipped.
+func (d *drill) scheduleActions(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, a := range d.s.Actions {
+		delay, alert, _ := parseAfter(a.After)
+		rec := actionRecord{Action: a}
+		if alert != "" {
+			var err error
+			if delay, err = alertDelay(d.env, alert); err != nil {
+				rec.Err = err.Error()
+				d.record(rec)
+				continue
+			}
+		}
+		if delay > d.hold {
+			rec.Err = fmt.Sprintf("not taken: due %s after the fault, which lasts %s", delay, d.hold)
+			d.record(rec)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if !sleepCtx(ctx, delay) {
+				return
+			}
+			rec.At = time.Now()
+			if err := d.do(ctx, a, &rec); err != nil {
+				rec.Err = err.Error()
+				d.log.Warn("runbook action failed", "do", a.Do, "err", err)
+			}
+			d.record(rec)
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	return done
+}
+
+func (d *drill) record(r actionRecord) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.actions = append(d.actions, r)
+}
+
+// do carries out one action.
+func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
+	region, err := d.env.regionByRole(a.Region)
+	if err != nil {
+		return err
+	}
+	rec.Region = region
+	switch a.Do {
+	case "scale":
+		dep, err := d.env.deployment(ctx, region)
+		if err != nil {
+			return err
+		}
+		d.mu.Lock()
+		if _, saved := d.restore[region]; !saved {
+			d.restore[region] = replicas(dep)
+		}
+		d.mu.Unlock()
+		d.log.Info("runbook: scale", "region", region, "replicas", a.Replicas)
+		return scale(ctx, d.env, region, a.Replicas)
+	case "pod-kill":
+		p, err := fault.Prepare(ctx, d.env.Target, fault.Spec{Kind: fault.PodKill, Region: region})
+		if err != nil {
+			return err
+		}
+		d.log.Info("runbook: kill a pod", "pods", p.Pods)
+		_, err = fault.Inject(ctx, d.env.Target, p)
+		return err
+	}
+	return fmt.Errorf("unknown action %q: %w", a.Do, framework.ErrInvalid)
+}
+
+// scale sets a region's inference replicas.
+func scale(ctx context.Context, env *Env, region string, n int32) error {
+	patch := fmt.Sprintf(`{"spec":{"replicas":%d}}`, n)
+	_, err := env.Clients[region].AppsV1().Deployments(env.Namespace()).Patch(ctx, env.Deployment(), types.MergePatchType, []byte(patch), metav1.PatchOptions{})
+	if err != nil {
+		return fmt.Errorf("scale %s in %s to %d: %w", env.Deployment(), region, n, err)
+	}
+	return nil
+}
+
+// alertDelay is how long after a fault the platform's alert would fire:
+// its `for:` duration, scaled by the profile. The alert's condition is taken
+// to turn true at once, so this is the shortest possible detection.
+func alertDelay(env *Env, name string) (time.Duration, error) {
+	pr := env.Platform.PrometheusRule
+	if pr == nil {
+		return 0, fmt.Errorf("alert %s: the platform has no PrometheusRule", name)
+	}
+	groups, _, _ := unstructuredSlice(pr.Object, "spec", "groups")
+	for _, g := range groups {
+		rules, _, _ := unstructuredSlice(g, "rules")
+		for _, r := range rules {
+			if r["alert"] != name {
+				continue
+			}
+			forStr, _ := r["for"].(string)
+			if forStr == "" {
+				return 0, nil
+			}
+			d, err := time.ParseDuration(forStr)
+			if err != nil {
+				return 0, fmt.Errorf("alert %s: for %q: %w", name, forStr, err)
+			}
+			return env.Timeouts.Scale(d), nil
+		}
+	}
+	return 0, fmt.Errorf("alert %s is not in the platform's PrometheusRule", name)
+}
+
+// unstructuredSlice reads a list of maps at path.
+func unstructuredSlice(obj map[string]any, path ...string) ([]map[string]any, bool, error) {
+	var cur any = obj
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false, nil
+		}
+		cur = m[p]
+	}
+	list, ok := cur.([]any)
+	if !ok {
+		return nil, false, nil
+	}
+	out := make([]map[string]any, 0, len(list))
+	for _, item := range list {
+		if m, ok := item.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out, true, nil
+}

@@ -1,0 +1,123 @@
+package scenarios
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"gameday.io/gameday/framework/evidence"
+	"gameday.io/gameday/framework/fault"
+	"gameday.io/gameday/framework/load"
+)
+
+// recordLoad fills the drill's evidence from the load timeline: per-phase
+// load, the timeline series, the fault/RTO/failover windows, the metrics and
+// the fault itself.
+func (d *drill) recordLoad(tl *load.Timeline) {
+	dr := &d.res.Drill
+	dr.Load = phaseLoads(tl)
+	dr.Timeline = timeline(tl, d.env.Record.RegionNames())
+	off := func(t time.Time) float64 { return t.Sub(tl.Start).Seconds() }
+	if !d.injected.IsZero() {
+		end := d.reverted
+		if end.IsZero() {
+			end = tl.Start.Add(tl.Duration)
+		}
+		dr.Windows = append(dr.Windows, evidence.Window{Kind: evidence.WindowFault, Label: "fault: " + string(d.spec.Kind), FromSeconds: off(d.injected), ToSeconds: off(end)})
+	}
+	if r := d.res.RTO; r != nil {
+		if r.Impacted {
+			dr.Windows = append(dr.Windows, evidence.Window{Kind: evidence.WindowRTO, Label: "RTO " + r.RTO.Round(100*time.Millisecond).String(),
+				FromSeconds: r.FaultOffset.Seconds(), ToSeconds: (r.FaultOffset + r.RTO).Seconds()})
+			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "detection", Value: r.Detection.Seconds(), Unit: "s", Method: "fault to the first failed request"})
+		}
+		dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "requests failed after the fault", Value: float64(r.Outage.Sent - r.Outage.OK), Unit: "requests"})
+		if f := r.Failover; f != nil && f.FailedOver {
+			dr.Windows = append(dr.Windows, evidence.Window{Kind: evidence.WindowFailover, Label: "failover to " + f.Region, FromSeconds: r.FaultOffset.Seconds(), ToSeconds: f.Offset.Seconds()})
+			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "failover time", Value: f.Time.Seconds(), Unit: "s", Method: "fault to the DR region serving most of the primary's clients"})
+		}
+		if c := r.FullCapacity; c != nil && c.Restored {
+			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "time to full capacity", Value: c.Time.Seconds(), Unit: "s", Method: "fault to all desired replicas Ready in the faulted region"})
+		}
+	}
+	if p := d.res.PDB; p != nil {
+		dr.Metrics = append(dr.Metrics,
+			evidence.Metric{Name: "evictions refused (429)", Value: float64(p.Refused()), Unit: "requests"},
+			evidence.Metric{Name: "min Ready during disruption", Value: float64(p.MinReady()), Unit: "replicas"})
+	}
+	if f := d.res.Fault; f != nil {
+		dr.Faults = append(dr.Faults, evidenceFault(f))
+	}
+	for _, a := range d.actions {
+		if a.Err == "" && !a.At.IsZero() {
+			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "runbook " + a.Action.Do + " " + a.Region + " at", Value: a.At.Sub(d.injected).Seconds(), Unit: "s after the fault", Method: "trigger: " + a.Action.After})
+		}
+	}
+}
+
+func evidenceFault(f *fault.Entry) evidence.Fault {
+	ef := evidence.Fault{Kind: string(f.Spec.Kind), Target: f.Spec.String(), JournalID: f.ID, InjectedAt: f.InjectedAt,
+		Parameters: map[string]string{"duration": f.Spec.Duration.String()}}
+	if !f.RevertedAt.IsZero() {
+		t := f.RevertedAt
+		ef.RevertedAt = &t
+	}
+	if f.Error != "" {
+		ef.Error = f.Error
+	}
+	if len(f.ChaosMesh) > 0 {
+		var head struct{ Kind string }
+		if json.Unmarshal(f.ChaosMesh, &head) == nil {
+			ef.ChaosKind = head.Kind
+		}
+	}
+	if len(f.Nodes) > 0 {
+		ef.Parameters["nodes"] = strings.Join(f.Nodes, ",")
+	}
+	return ef
+}
+
+func phaseLoads(tl *load.Timeline) []evidence.PhaseLoad {
+	var out []evidence.PhaseLoad
+	for _, p := range tl.Phases {
+		pl := evidence.PhaseLoad{Phase: p.Phase, FromSeconds: p.From.Seconds(), ToSeconds: p.To.Seconds(), Sent: p.Sent, OK: p.OK,
+			ErrorRatio: 1 - p.SuccessRatio(), P50Ms: ms(p.Latency.P50), P99Ms: ms(p.Latency.P99), Regions: p.Regions}
+		if p.Sent == 0 {
+			pl.ErrorRatio = 0
+		}
+		f := p.Failures
+		for cause, n := range map[string]int{"5xx": f.Status5xx, "4xx": f.Status4xx, "status": f.StatusOther, "timeout": f.Timeout,
+			"connection refused": f.Refused, "connection reset": f.Reset, "other": f.Other} {
+			if n > 0 {
+				if pl.Failures == nil {
+					pl.Failures = map[string]int{}
+				}
+				pl.Failures[cause] = n
+			}
+		}
+		out = append(out, pl)
+	}
+	return out
+}
+
+func timeline(tl *load.Timeline, regions []string) *evidence.Timeline {
+	t := &evidence.Timeline{Start: tl.Start, BucketSeconds: tl.BucketWidth.Seconds(), Regions: append([]string(nil), regions...)}
+	sort.Strings(t.Regions)
+	for _, b := range tl.Buckets {
+		p := evidence.Point{T: b.Offset.Seconds(), Sent: b.Sent, Success: b.SuccessRatio(), P50Ms: ms(b.Latency.P50), P99Ms: ms(b.Latency.P99)}
+		if b.OK > 0 {
+			p.Share = map[string]float64{}
+			for _, r := range regions {
+				p.Share[r] = float64(b.Regions[r]) / float64(b.OK)
+			}
+		}
+		t.Points = append(t.Points, p)
+	}
+	return t.Downsample(1200)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// finish sets the drill's verdict.
+func finish(d *evidence.Drill) { d.Finalize() }

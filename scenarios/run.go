@@ -1,0 +1,391 @@
+package scenarios
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/backup"
+	"gameday.io/gameday/framework/evidence"
+	"gameday.io/gameday/framework/fault"
+	"gameday.io/gameday/framework/load"
+	"gameday.io/gameday/framework/measure"
+)
+
+// Options tune a run.
+type Options struct {
+	// Progress receives the load's per-second progress.
+	Progress func(load.Progress)
+	// Seed makes random choices repeatable.
+	Seed uint64
+}
+
+// Result is a drill's outcome: the evidence record reports render, and the
+// typed measurements suites assert on.
+type Result struct {
+	Scenario *Scenario      `json:"scenario"`
+	Drill    evidence.Drill `json:"drill"`
+	// Measurements (nil when the drill did not produce them).
+	RTO      *measure.RTOResult                  `json:"rto,omitempty"`
+	Failover *measure.FailoverResult             `json:"failover,omitempty"`
+	PDB      *measure.PDBResult                  `json:"pdb,omitempty"`
+	Capacity map[string][]measure.CapacitySample `json:"capacity,omitempty"`
+	RPO      *backup.RPOReport                   `json:"rpo,omitempty"`
+	Fault    *fault.Entry                        `json:"fault,omitempty"`
+	Timeline *load.Timeline                      `json:"-"`
+}
+
+// Passed reports whether every objective was met and the drill ran cleanly.
+func (r *Result) Passed() bool { return r.Drill.Verdict == evidence.VerdictPass }
+
+// Run executes a scenario against env. The fault is always reverted and the
+// runbook's changes undone (scaled Deployments restored), also when the
+// drill fails or ctx ends; the result is returned whenever a drill ran, with
+// the error that stopped it, if any, recorded in it.
+func Run(ctx context.Context, env *Env, s *Scenario, o Options) (*Result, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if s.Type == TypeRPO {
+		return runRPO(ctx, env, s, o)
+	}
+	d := &drill{env: env, s: s, o: o, res: &Result{Scenario: s, Capacity: map[string][]measure.CapacitySample{}},
+		log: env.Logger.With("drill", s.Name), restore: map[string]int32{}}
+	d.res.Drill = evidence.Drill{Name: s.Name, Scenario: s.Name, Description: s.Description, Start: time.Now().UTC()}
+	err := d.run(ctx)
+	d.cleanup(ctx)
+	if err != nil {
+		d.res.Drill.Error = err.Error()
+	}
+	d.evaluate()
+	d.res.Drill.End = time.Now().UTC()
+	finish(&d.res.Drill)
+	return d.res, err
+}
+
+// drill is one traffic drill in progress.
+type drill struct {
+	env *Env
+	s   *Scenario
+	o   Options
+	res *Result
+	log interface {
+		Info(string, ...any)
+		Warn(string, ...any)
+	}
+
+	primary, dr string
+	spec        fault.Spec
+	hold        time.Duration
+	gen         *load.Generator
+	capWatch    map[string]*measure.CapacityWatcher
+	pdb         *measure.PDBWatcher
+	injected    time.Time
+	reverted    time.Time
+	recovered   time.Time
+
+	mu       sync.Mutex
+	restore  map[string]int32 // region -> replicas to restore
+	actions  []actionRecord
+	pending  []string // scheduling messages of Pending pods at the end of the hold
+	findings []evidence.Finding
+}
+
+type actionRecord struct {
+	Action Action
+	Region string
+	At     time.Time
+	Err    string
+}
+
+func (d *drill) run(ctx context.Context) error {
+	env, t := d.env, d.env.Timeouts
+	var err error
+	if d.primary, err = env.regionByRole("primary"); err != nil {
+		return err
+	}
+	d.dr, _ = env.regionByRole("dr")
+	if err := env.Settle(ctx); err != nil {
+		return err
+	}
+	if err := d.resolveFault(ctx); err != nil {
+		return err
+	}
+	d.res.Drill.Targets = evidence.Targets{Regions: []string{d.spec.Region}}
+	if d.spec.Zone != "" {
+		d.res.Drill.Targets.Zones = []string{d.spec.Zone}
+	}
+	if d.spec.Node != "" {
+		d.res.Drill.Targets.Nodes = []string{d.spec.Node}
+	}
+	plan, err := fault.Prepare(ctx, env.Target, d.spec)
+	if err != nil {
+		return err
+	}
+	if err := d.startWatchers(ctx); err != nil {
+		return err
+	}
+	defer d.stopWatchers()
+	if err := d.startLoad(ctx); err != nil {
+		return err
+	}
+	defer func() { d.res.Timeline = d.gen.Stop() }()
+
+	base := s(d.s.Baseline, baselineFor(t))
+	d.log.Info("baseline", "for", base)
+	if !sleepCtx(ctx, base) {
+		return ctx.Err()
+	}
+	if _, err := d.gen.Mark("fault"); err != nil {
+		return err
+	}
+	if d.pdb != nil {
+		_ = d.pdb.Begin(d.s.Name)
+		env.Target.OnEviction = d.pdb.RecordEviction
+		defer func() { env.Target.OnEviction = nil }()
+	}
+	d.injected = time.Now()
+	actionsDone := d.scheduleActions(ctx)
+	d.log.Info("injecting", "fault", plan.Spec.String())
+	e, err := fault.Inject(ctx, env.Target, plan)
+	d.res.Fault = e
+	if err != nil {
+		return err
+	}
+	// Hold the fault to its end (a drain's inject already ran its course).
+	if !sleepCtx(ctx, time.Until(e.Until)) {
+		return ctx.Err()
+	}
+	d.pending = d.pendingReasons(ctx, d.spec.Region)
+	if e, err = fault.Revert(ctx, env.Target, e.ID); err != nil {
+		return err
+	}
+	d.res.Fault = e
+	d.reverted = time.Now()
+	if d.pdb != nil {
+		_ = d.pdb.End(d.s.Name)
+	}
+	if _, err := d.gen.Mark("recovery"); err != nil {
+		return err
+	}
+	<-actionsDone
+	d.awaitRecovery(ctx, s(d.s.Recovery, recoveryFor(t)))
+	return nil
+}
+
+// s returns the scenario's duration, or def when it left it zero.
+func s(v Duration, def time.Duration) time.Duration {
+	if v > 0 {
+		return v.D()
+	}
+	return def
+}
+
+// resolveFault turns the scenario's fault into a concrete spec.
+func (d *drill) resolveFault(ctx context.Context) error {
+	f := d.s.Fault
+	region, err := d.env.regionByRole(f.Region)
+	if err != nil {
+		return err
+	}
+	spec := fault.Spec{Kind: fault.Kind(f.Kind), Region: region, Zone: f.Zone, Node: f.Node, Mode: f.Mode}
+	if f.Peer != "" {
+		if spec.Peer, err = d.env.regionByRole(f.Peer); err != nil {
+			return err
+		}
+	}
+	if spec.Zone == "first" {
+		r, _ := d.env.Record.Region(region)
+		spec.Zone = r.Zones[0]
+	}
+	if spec.Node == "auto" {
+		pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: "app=" + d.env.Target.App})
+		if err != nil || len(pods.Items) == 0 {
+			return fmt.Errorf("pick a node running an inference pod in %s: %v", region, err)
+		}
+		sort.Slice(pods.Items, func(i, j int) bool { return pods.Items[i].Spec.NodeName < pods.Items[j].Spec.NodeName })
+		spec.Node = pods.Items[0].Spec.NodeName
+	}
+	d.hold = s(f.Hold, holdFor(spec.Kind, d.env.Timeouts))
+	spec.Duration = d.hold
+	d.spec = spec
+	return nil
+}
+
+func (d *drill) startWatchers(ctx context.Context) error {
+	d.capWatch = map[string]*measure.CapacityWatcher{}
+	for _, r := range d.env.Record.Regions {
+		w, err := measure.NewCapacityWatcher(d.env.Clients[r.Name], d.env.Namespace(), d.env.Deployment())
+		if err != nil {
+			return err
+		}
+		if err := w.Start(ctx); err != nil {
+			return err
+		}
+		d.capWatch[r.Name] = w
+	}
+	if d.spec.Kind == fault.Drain || d.has("min-ready") {
+		w, err := measure.NewPDBWatcher(d.env.Clients[d.spec.Region], d.env.Namespace(), "app="+d.env.Target.App)
+		if err != nil {
+			return err
+		}
+		if err := w.Start(ctx); err != nil {
+			return err
+		}
+		d.pdb = w
+	}
+	return nil
+}
+
+func (d *drill) stopWatchers() {
+	for region, w := range d.capWatch {
+		d.res.Capacity[region] = w.Samples()
+		w.Stop()
+	}
+	if d.pdb != nil {
+		r := d.pdb.Result()
+		d.res.PDB = &r
+		d.pdb.Stop()
+	}
+}
+
+func (d *drill) startLoad(ctx context.Context) error {
+	var clients, known []string
+	for _, r := range d.s.Load.ClientRegions {
+		name, err := d.env.regionByRole(r)
+		if err != nil {
+			return err
+		}
+		clients = append(clients, name)
+	}
+	if len(clients) == 0 {
+		clients = []string{d.primary}
+	}
+	known = d.env.Record.RegionNames()
+	rate := d.s.Load.Rate
+	if rate == 0 {
+		rate = DefaultRate
+	}
+	opts := []load.Option{load.WithRate(rate), load.WithClientRegions(clients...), load.WithKnownRegions(known...),
+		load.WithV2Fraction(d.s.Load.V2Fraction), load.WithPhase("baseline")}
+	if d.o.Progress != nil {
+		opts = append(opts, load.WithProgress(d.o.Progress, time.Second))
+	}
+	g, err := load.New(d.env.Record.URL, opts...)
+	if err != nil {
+		return err
+	}
+	if err := g.Start(ctx); err != nil {
+		return err
+	}
+	d.gen = g
+	return nil
+}
+
+// awaitRecovery observes after the revert until every region is back to
+// full capacity and a stability window has passed, or until max.
+func (d *drill) awaitRecovery(ctx context.Context, maxWait time.Duration) {
+	deadline := time.Now().Add(maxWait)
+	for time.Now().Before(deadline) {
+		full := true
+		for _, r := range d.env.Record.Regions {
+			dep, err := d.env.deployment(ctx, r.Name)
+			if err != nil || dep.Status.ReadyReplicas < replicas(dep) {
+				full = false
+			}
+		}
+		if full {
+			if d.recovered.IsZero() {
+				d.recovered = time.Now()
+			}
+			if time.Since(d.recovered) >= d.env.Timeouts.StabilityWindow {
+				return
+			}
+		}
+		if !sleepCtx(ctx, d.env.Timeouts.Poll) {
+			return
+		}
+	}
+}
+
+// pendingReasons lists why a region's inference pods are Pending, as the scheduler said.
+func (d *drill) pendingReasons(ctx context.Context, region string) []string {
+	pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: "app=" + d.env.Target.App})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, p := range pods.Items {
+		if p.Spec.NodeName != "" || p.DeletionTimestamp != nil {
+			continue
+		}
+		for _, c := range p.Status.Conditions {
+			if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse {
+				out = append(out, fmt.Sprintf("%s: %s", p.Name, c.Message))
+			}
+		}
+	}
+	return out
+}
+
+// cleanup undoes the runbook's changes and reverts the fault if it is still
+// open, whatever happened.
+func (d *drill) cleanup(ctx context.Context) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if d.res.Fault != nil && d.res.Fault.Open() {
+		if e, err := fault.Revert(cctx, d.env.Target, d.res.Fault.ID); err == nil {
+			d.res.Fault = e
+		} else {
+			d.log.Warn("revert after a failed drill", "err", err)
+		}
+	}
+	d.mu.Lock()
+	restore := d.restore
+	d.mu.Unlock()
+	for region, n := range restore {
+		if err := scale(cctx, d.env, region, n); err != nil {
+			d.log.Warn("restore replicas", "region", region, "err", err)
+		}
+	}
+	if len(restore) > 0 {
+		if err := d.env.Settle(cctx); err != nil {
+			d.log.Warn("environment did not settle after the drill", "err", err)
+		}
+	}
+}
+
+func (d *drill) has(kind string) bool {
+	for _, o := range d.s.Objectives {
+		if o.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// sleepCtx waits d or until ctx ends, reporting whether d passed. Drills
+// hold phases for scripted lengths; this never synchronises with anything.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+var _ = errors.New
+var _ = framework.ErrInvalid

@@ -1,0 +1,123 @@
+package scenarios
+
+import (
+	"fmt"
+	"time"
+
+	"gameday.io/gameday/framework"
+)
+
+// Scenario is one drill.
+type Scenario struct {
+	APIVersion  string   `yaml:"apiVersion" json:"-"`
+	Kind        string   `yaml:"kind" json:"-"`
+	Name        string   `yaml:"name" json:"name"`
+	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
+	Labels      []string `yaml:"labels,omitempty" json:"labels,omitempty"`
+	// Type is traffic (a fault under load; the default) or rpo (backups,
+	// loss and restore on a compressed clock).
+	Type Type `yaml:"type,omitempty" json:"type,omitempty"`
+	// Load is the inference load driven through the global endpoint.
+	Load Load `yaml:"load,omitempty" json:"load"`
+	// Baseline is how long load runs before the fault.
+	Baseline Duration `yaml:"baseline,omitempty" json:"baseline"`
+	// Fault is what fails and for how long.
+	Fault Fault `yaml:"fault,omitempty" json:"fault"`
+	// Actions are the runbook steps taken while the fault holds.
+	Actions []Action `yaml:"actions,omitempty" json:"actions,omitempty"`
+	// Recovery bounds the observation after the fault is reverted; it ends
+	// early once every region is back to full capacity and the load stable.
+	Recovery Duration `yaml:"recovery,omitempty" json:"recovery"`
+	// Objectives judge the drill.
+	Objectives []Objective `yaml:"objectives" json:"objectives"`
+}
+
+// Type is the kind of drill.
+type Type string
+
+const (
+	TypeTraffic Type = "traffic"
+	TypeRPO     Type = "rpo"
+)
+
+// Load describes the drill's traffic.
+type Load struct {
+	// Rate is requests per second over all client regions (default DefaultRate).
+	Rate float64 `yaml:"rate,omitempty" json:"rate"`
+	// ClientRegions are where clients are; "primary" and "dr" name regions by role (default: primary).
+	ClientRegions []string `yaml:"clientRegions,omitempty" json:"clientRegions"`
+	// V2Fraction of requests use the KServe v2 protocol, the rest v1 predict.
+	V2Fraction float64 `yaml:"v2Fraction,omitempty" json:"v2Fraction"`
+}
+
+// DefaultRate is the drills' load, modest enough for a 2-core machine
+// running two control planes.
+const DefaultRate = 100
+
+// Fault is the fault of a drill. Region may be "primary" or "dr". Node may
+// be "auto": a node running an inference pod in the region.
+type Fault struct {
+	Kind   string `yaml:"kind" json:"kind"`
+	Region string `yaml:"region,omitempty" json:"region,omitempty"`
+	Zone   string `yaml:"zone,omitempty" json:"zone,omitempty"`
+	Node   string `yaml:"node,omitempty" json:"node,omitempty"`
+	Peer   string `yaml:"peer,omitempty" json:"peer,omitempty"`
+	Mode   string `yaml:"mode,omitempty" json:"mode,omitempty"`
+	// Hold is how long the fault lasts (0: sized from the profile for the kind).
+	Hold Duration `yaml:"hold,omitempty" json:"hold"`
+}
+
+// Action is a runbook step.
+type Action struct {
+	// Do is scale (set Region's inference replicas to Replicas) or pod-kill
+	// (kill one inference pod of Region).
+	Do       string `yaml:"do" json:"do"`
+	Region   string `yaml:"region,omitempty" json:"region,omitempty"`
+	Replicas int32  `yaml:"replicas,omitempty" json:"replicas,omitempty"`
+	// After is the delay from the fault's injection, or "alert:NAME": when the
+	// platform's alert NAME would fire (its `for:` duration, scaled by the
+	// profile, after the fault).
+	After string `yaml:"after" json:"after"`
+}
+
+// Objective is a criterion the drill is judged by. Kinds:
+//
+//	rto                    RTO (success ratio back above threshold for the stability window) ≤ Target (default 30m)
+//	failover               share of the client region's traffic served by Region (default dr) ≥ Target (default 0.9)
+//	failover-order         share of that failover that followed the DestinationRule's failover order ≥ Target (default 0.99)
+//	capacity-during-fault  time to full Ready capacity in Region while the fault holds ≤ the hold
+//	min-ready              the fewest Ready replicas in Region during the fault ≥ Target (default: the PDB's minAvailable)
+//	dr-capacity            time from the scale action to all replicas Ready in Region ≤ Target (default: the RTO objective)
+//	drain-completes        share of the drained pods evicted before the drain's time ran out ≥ Target (default 1)
+//	error-budget           failure ratio of Phase ≤ Target
+//	capacity-after-revert  time from the revert to full capacity in every region ≤ Target (default: the recovery window)
+//	rpo                    worst-case RPO ≤ Target (default 1h)
+type Objective struct {
+	Kind   string `yaml:"kind" json:"kind"`
+	Region string `yaml:"region,omitempty" json:"region,omitempty"`
+	Phase  string `yaml:"phase,omitempty" json:"phase,omitempty"`
+	// Target overrides the kind's default: a duration ("30m") or a number ("0.9", "4").
+	Target string `yaml:"target,omitempty" json:"target,omitempty"`
+}
+
+// Duration is a time.Duration written as "30s" in YAML and JSON.
+type Duration time.Duration
+
+// D returns the duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// UnmarshalText reads "30s".
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (e.g. 30s, 5m): %w", b, framework.ErrInvalid)
+	}
+	if v < 0 {
+		return fmt.Errorf("duration %s is negative: %w", v, framework.ErrInvalid)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalText writes "30s".
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
