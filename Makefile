@@ -13,9 +13,11 @@ export PATH := $(BIN):$(PATH)
 
 .PHONY: build tools test test-short bench vet fmt clean
 
-## build: bin/gameday and bin/inference-sim
+## build: bin/gameday, bin/inference-sim and the drill suites (bin/suites/*.test)
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./cmd/...
+	@mkdir -p $(BIN)/suites
+	$(GO) test -c -o $(BIN)/suites/ ./suites/...
 
 ## tools: build the pinned control plane, etcd, kwok and versitygw into bin/ (cached)
 tools:

@@ -165,3 +165,16 @@ func baselineFor(t framework.Timeouts) time.Duration {
 func recoveryFor(t framework.Timeouts) time.Duration {
 	return t.Scale(180*time.Second) + 2*t.StabilityWindow
 }
+
+// Budget is the longest a scenario may take in a profile: settling, its
+// phases, recovery and cleanup, with margin. Suites size spec timeouts from it.
+func (s *Scenario) Budget(t framework.Timeouts) time.Duration {
+	if s.Type == TypeRPO {
+		return 10 * time.Minute
+	}
+	hold := s.Fault.Hold.D()
+	if hold == 0 {
+		hold = holdFor(fault.Kind(s.Fault.Kind), t)
+	}
+	return 2*t.PodsReady + baselineFor(t) + hold + recoveryFor(t) + time.Minute
+}

@@ -19,6 +19,10 @@ import (
 	"gameday.io/gameday/framework/measure"
 )
 
+// ReportEntry is the name of the Ginkgo report entry in which suites attach
+// a drill's evidence.Drill; `gameday run` collects them from the JSON report.
+const ReportEntry = "gameday.drill"
+
 // Options tune a run.
 type Options struct {
 	// Progress receives the load's per-second progress.

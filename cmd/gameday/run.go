@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/evidence"
+	"gameday.io/gameday/framework/runner"
+)
+
+func newRunCmd() *cobra.Command {
+	var (
+		o       runner.Options
+		profile string
+	)
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run the drill suites and write a signed report",
+		Long: `Run the drill suites (compiled Ginkgo suites in bin/suites, built by make build)
+against an environment and write the report bundle: evidence.json, report.html,
+summary.md, junit.xml, ginkgo-report.json and a signed attestation.
+
+Without --env a fresh environment is created with --profile and --platform and
+torn down afterwards (unless --retain). Ctrl-C reverts the running drill's
+fault, tears down and still writes the report.
+
+Suites: zone, node, storage, region, pdb, rpo, or all.
+Exit codes: 0 every objective met, 1 an objective missed or a suite broke, 2 bad input.`,
+		Example: `  gameday run --suite all --profile fast
+  gameday run --suite zone --env demo
+  gameday run --suite all --platform remediated --report-dir out/`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := framework.ParseProfile(profile)
+			if err != nil {
+				return err
+			}
+			o.Profile, o.Store, o.Out, o.Logger = p, store(), cmd.ErrOrStderr(), framework.Logger(cmd.Context())
+			out, err := runner.Run(cmd.Context(), o)
+			if out != nil && out.Evidence != nil {
+				printVerdict(cmd.OutOrStdout(), out.Evidence)
+				fmt.Fprintf(cmd.OutOrStdout(), "\nreport: %s\n", filepath.Join(out.ReportDir, "report.html"))
+			}
+			if err != nil {
+				return err
+			}
+			if out.Evidence.Verdict != evidence.VerdictPass {
+				return fmt.Errorf("%d of %d drills failed: %w", failedDrills(out.Evidence), len(out.Evidence.Drills), framework.ErrObjectiveFailed)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&o.Suites, "suite", []string{"all"}, "suites to run: zone, node, storage, region, pdb, rpo, all (repeat or comma-separate)")
+	f.StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile of a created environment: production or fast")
+	f.StringVar(&o.Platform, "platform", "", `manifests of a created environment: reference (default), remediated, or a path`)
+	f.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'zone || pdb'")
+	f.StringVar(&o.Env, "env", "", "run against this environment from gameday up instead of creating one")
+	f.StringVar(&o.ReportDir, "report-dir", "", "directory for the report bundle (default gameday-reports/RUN-ID)")
+	f.BoolVar(&o.Retain, "retain", false, "keep the created environment after the run, for debugging")
+	f.Uint64Var(&o.Seed, "seed", 1, "seed for the drills' random choices")
+	f.StringVar(&o.KeyFile, "key", "", "ed25519 key to sign the bundle (default: one kept in the state directory)")
+	f.StringVar(&o.BinDir, "bin-dir", "", "directory of gameday's binaries and suites/ (default: next to gameday)")
+	return cmd
+}
+
+func failedDrills(ev *evidence.Evidence) int {
+	n := 0
+	for _, d := range ev.Drills {
+		if d.Verdict != evidence.VerdictPass {
+			n++
+		}
+	}
+	return n
+}
+
+// printVerdict prints one line per drill and objective, then the verdict.
+func printVerdict(w io.Writer, ev *evidence.Evidence) {
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DRILL\tOBJECTIVE\tREQUIRED\tMEASURED\tRESULT")
+	for _, d := range ev.Drills {
+		for _, o := range d.Objectives {
+			got := "not measured"
+			if o.Achieved != nil {
+				got = fmt.Sprintf("%.3g %s", *o.Achieved, o.Unit)
+				if o.LowerBound {
+					got = "≥ " + got
+				}
+			}
+			res := "met"
+			if !o.Met {
+				res = "MISSED"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, o.Name, o.Requirement(), got, res)
+		}
+		if d.Error != "" {
+			fmt.Fprintf(tw, "%s\terror\t-\t%s\tERROR\n", d.Name, d.Error)
+		}
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	for _, reason := range ev.FailureReasons() {
+		fmt.Fprintf(w, "  - %s\n", reason)
+	}
+	met, total := ev.MetCount()
+	fmt.Fprintf(w, "verdict: %s (%d of %d objectives met, profile %s, run %s)\n", ev.Verdict, met, total, ev.Profile, ev.RunID)
+}
