@@ -30,7 +30,6 @@ var (
 	seed     = flag.Uint64("gameday.seed", 1, "seed for the drills' random choices")
 )
 
-
 func store() environment.Store {
 	if *stateDir != "" {
 		return environment.Store{Root: *stateDir}
