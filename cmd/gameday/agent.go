@@ -44,7 +44,7 @@ func newAgentCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cp, err := sim.New(rec.BinDir, filepath.Join(rec.StateDir, "kwok"), sim.WithLogger(log), sim.WithPortRegistry(s.Ports()))
+			cp, err := sim.New(rec.BinDir, filepath.Join(rec.StateDir, "kwok"), sim.WithLogger(log))
 			if err != nil {
 				return err
 			}

@@ -22,6 +22,9 @@ const (
 	exitFailed = 1
 	// exitUsage: bad input (unknown flag or profile, malformed file, unknown name).
 	exitUsage = 2
+	// exitBroken: gameday run could not complete its drills (an environment did
+	// not come up, a suite crashed); CI can tell this from a missed objective.
+	exitBroken = 3
 )
 
 func main() {
@@ -44,9 +47,12 @@ func run(ctx context.Context, args []string) int {
 // exitCode maps an error to the process exit code.
 func exitCode(err error) int {
 	var ue *usageError
+	var be *brokenError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &be):
+		return exitBroken
 	case errors.As(err, &ue), errors.Is(err, framework.ErrInvalid), errors.Is(err, framework.ErrNotFound),
 		errors.Is(err, framework.ErrExists), isCobraUsage(err):
 		return exitUsage
@@ -65,6 +71,12 @@ func isCobraUsage(err error) bool {
 	}
 	return false
 }
+
+// brokenError marks a run that could not complete its drills (exit 3).
+type brokenError struct{ err error }
+
+func (e *brokenError) Error() string { return e.err.Error() }
+func (e *brokenError) Unwrap() error { return e.err }
 
 // usageError marks a command-line mistake (exit 2).
 type usageError struct{ err error }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -30,7 +31,8 @@ torn down afterwards (unless --retain). Ctrl-C reverts the running drill's
 fault, tears down and still writes the report.
 
 Suites: zone, node, storage, region, pdb, rpo, or all.
-Exit codes: 0 every objective met, 1 an objective missed or a suite broke, 2 bad input.`,
+Exit codes: 0 every objective met, 1 an objective missed, 2 bad input,
+3 the run could not complete (an environment did not come up, a suite broke).`,
 		Example: `  gameday run --suite all --profile fast
   gameday run --suite zone --env demo
   gameday run --suite all --platform remediated --report-dir out/`,
@@ -47,7 +49,10 @@ Exit codes: 0 every objective met, 1 an objective missed or a suite broke, 2 bad
 				fmt.Fprintf(cmd.OutOrStdout(), "\nreport: %s\n", filepath.Join(out.ReportDir, "report.html"))
 			}
 			if err != nil {
-				return err
+				if out == nil || errors.Is(err, framework.ErrInvalid) {
+					return err
+				}
+				return &brokenError{err}
 			}
 			if out.Evidence.Verdict != evidence.VerdictPass {
 				return fmt.Errorf("%d of %d drills failed: %w", failedDrills(out.Evidence), len(out.Evidence.Drills), framework.ErrObjectiveFailed)

@@ -22,11 +22,17 @@ const (
 // PortRegistry hands out loopback TCP ports that are free now and not held by
 // any environment on this machine. Each port handed out is a file
 // Dir/<port> naming its owner, created with O_EXCL, so concurrent gameday
-// processes never get the same port.
+// processes never get the same port. Use one Dir per machine
+// (DefaultPortRegistry), whatever state directories environments live in.
 type PortRegistry struct {
 	Dir string
 	// Min and Max bound the ports handed out (default MinPort, MaxPort).
 	Min, Max int
+}
+
+// DefaultPortRegistry is the machine-wide registry of the current user.
+func DefaultPortRegistry() PortRegistry {
+	return PortRegistry{Dir: filepath.Join(os.TempDir(), fmt.Sprintf("gameday-ports-%d", os.Getuid()))}
 }
 
 // Allocate returns n distinct ports for owner.

@@ -73,7 +73,7 @@ func providerFor(store Store, rec *Record, log *slog.Logger) (*sim.Provider, err
 	if binDir == "" || !fileExists(filepath.Join(binDir, "kwokctl")) {
 		binDir = FindBinDir()
 	}
-	return sim.New(binDir, filepath.Join(rec.StateDir, "kwok"), sim.WithLogger(log), sim.WithPortRegistry(store.Ports()))
+	return sim.New(binDir, filepath.Join(rec.StateDir, "kwok"), sim.WithLogger(log))
 }
 
 // joinErrors runs fns concurrently and joins their errors.

@@ -160,8 +160,13 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	if _, err := os.Stat(rec.StateDir); !os.IsNotExist(err) {
 		t.Errorf("state directory %s left behind", rec.StateDir)
 	}
-	if left, _ := os.ReadDir(filepath.Join(store.Root, ".ports")); len(left) != 0 {
-		t.Errorf("%d ports still registered after down", len(left))
+	reg := cluster.DefaultPortRegistry()
+	entries, _ := os.ReadDir(reg.Dir)
+	for _, e := range entries {
+		b, _ := os.ReadFile(filepath.Join(reg.Dir, e.Name()))
+		if strings.HasPrefix(string(b), environment.ClusterName(name, "")) {
+			t.Errorf("port %s still registered to %s after down", e.Name(), strings.TrimSpace(string(b)))
+		}
 	}
 }
 

@@ -15,7 +15,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/platform"
 )
 
@@ -174,11 +173,6 @@ func (s Store) Lock(name string) (unlock func(), err error) {
 		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil
-}
-
-// Ports is the machine-wide registry of ports environments listen on.
-func (s Store) Ports() cluster.PortRegistry {
-	return cluster.PortRegistry{Dir: filepath.Join(s.Root, ".ports")}
 }
 
 // Remove deletes the environment's state directory.

@@ -86,7 +86,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		return nil, err
 	}
 	dir := store.Dir(o.Name)
-	provider, err := sim.New(o.BinDir, filepath.Join(dir, "kwok"), sim.WithLogger(o.Logger), sim.WithPortRegistry(store.Ports()))
+	provider, err := sim.New(o.BinDir, filepath.Join(dir, "kwok"), sim.WithLogger(o.Logger))
 	if err != nil {
 		return nil, err
 	}

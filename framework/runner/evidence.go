@@ -125,6 +125,12 @@ func (o *Options) writeBundle(ctx context.Context, raw string, ev *evidence.Evid
 		}
 		ev.Drills = append(ev.Drills, drills...)
 	}
+	// Drills in run order (the merged report is not).
+	order := map[string]int{}
+	for i, suite := range scenarios.SuiteNames() {
+		order[scenarios.Suites[suite]] = i
+	}
+	slices.SortStableFunc(ev.Drills, func(a, b evidence.Drill) int { return order[a.Scenario] - order[b.Scenario] })
 	for _, d := range ev.Drills {
 		ev.Scenarios = append(ev.Scenarios, d.Scenario)
 	}

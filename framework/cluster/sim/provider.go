@@ -3,6 +3,8 @@ package sim
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -45,8 +47,9 @@ var (
 // Option configures a Provider.
 type Option func(*Provider) error
 
-// WithPortRegistry sets where ports are registered (default: workdir/ports).
-// Environments share one registry so concurrent clusters never collide.
+// WithPortRegistry sets where ports are registered (default: the
+// machine-wide cluster.DefaultPortRegistry, so concurrent clusters of any
+// environment never collide).
 func WithPortRegistry(r cluster.PortRegistry) Option {
 	return func(p *Provider) error { p.ports = r; return nil }
 }
@@ -63,7 +66,7 @@ func New(binDir, workdir string, opts ...Option) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Provider{binDir: abs, workdir: workdir, logger: framework.DiscardLogger(), ports: cluster.PortRegistry{Dir: filepath.Join(workdir, "ports")}}
+	p := &Provider{binDir: abs, workdir: workdir, logger: framework.DiscardLogger(), ports: cluster.DefaultPortRegistry()}
 	for _, o := range opts {
 		if err := o(p); err != nil {
 			return nil, err
@@ -105,7 +108,7 @@ func (p *Provider) Create(ctx context.Context, spec cluster.Spec) (*cluster.Clus
 	}
 	// kwokctl picks ports by scanning down from 32767, which races when
 	// clusters are created in parallel; every port is chosen here instead.
-	ports, err := p.ports.Allocate(spec.Name, len(portOptions))
+	ports, err := p.ports.Allocate(p.owner(spec.Name), len(portOptions))
 	if err != nil {
 		return nil, fmt.Errorf("allocate ports for cluster %s: %w", spec.Name, err)
 	}
@@ -151,7 +154,15 @@ func (p *Provider) Delete(ctx context.Context, name string) error {
 			return fmt.Errorf("delete cluster %s: %w", name, err)
 		}
 	}
-	return p.ports.Release(name)
+	return p.ports.Release(p.owner(name))
+}
+
+// owner names a cluster in the machine-wide port registry: its name within
+// this provider's work directory (two state directories may hold clusters of
+// the same name).
+func (p *Provider) owner(cluster string) string {
+	sum := sha256.Sum256([]byte(p.workdir))
+	return cluster + "@" + hex.EncodeToString(sum[:6])
 }
 
 // StopControlPlane implements cluster.ControlPlaneController.
