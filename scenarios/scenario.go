@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"gameday.io/gameday/framework"
 )
 
@@ -116,6 +118,14 @@ func (d *Duration) UnmarshalText(b []byte) error {
 		return fmt.Errorf("duration %s is negative: %w", v, framework.ErrInvalid)
 	}
 	*d = Duration(v)
+	return nil
+}
+
+// UnmarshalYAML reads "30s" and names the line of a bad value.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if err := d.UnmarshalText([]byte(n.Value)); err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
 	return nil
 }
 
