@@ -10,24 +10,14 @@ import (
 )
 
 var _ = Describe("Zone drain", Label("pdb", "disruptive"), Ordered, ContinueOnFailure, Serial, func() {
-	var res *scenarios.Result
-
-	BeforeAll(func(ctx SpecContext) {
-		res = harness.Run(ctx, env, "zone-drain")
-	}, NodeTimeout(harness.Timeout("zone-drain")))
+	res := harness.Drill("zone-drain", func() *scenarios.Env { return env })
 
 	It("holds the PodDisruptionBudget", func() {
-		Expect(res.PDB).NotTo(BeNil())
-		Expect(*res.PDB).To(matchers.HoldPDBMinAvailable(env.Platform.PDB.Spec.MinAvailable.IntValue()))
-		Expect(res).To(harness.MeetObjective("min-ready"))
+		Expect(res().PDB).NotTo(BeNil())
+		Expect(*res().PDB).To(matchers.HoldPDBMinAvailable(env.Platform.PDB.Spec.MinAvailable.IntValue()))
+		Expect(res()).To(harness.MeetObjective("min-ready"))
 	})
-	It("lets the zone be drained completely", func() {
-		Expect(res).To(harness.MeetObjective("drain-completes"))
-	})
-	It("serves without interruption", func() {
-		Expect(res).To(harness.MeetObjective("rto"))
-	})
-	It("returns to full capacity after the drain", func() {
-		Expect(res).To(harness.MeetObjective("capacity-after-revert"))
-	})
+	harness.ItMeets("lets the zone be drained completely", "drain-completes", res)
+	harness.ItMeets("serves without interruption", "rto", res)
+	harness.ItReturnsToFullCapacity(res)
 })

@@ -9,20 +9,14 @@ import (
 )
 
 var _ = Describe("RPO", Label("rpo"), Ordered, ContinueOnFailure, Serial, func() {
-	var res *scenarios.Result
-
-	BeforeAll(func(ctx SpecContext) {
-		res = harness.Run(ctx, env, "rpo")
-	}, NodeTimeout(harness.Timeout("rpo")))
+	res := harness.Drill("rpo", func() *scenarios.Env { return env })
 
 	It("restores every backed-up object intact", func() {
-		Expect(res.RPO).NotTo(BeNil())
-		for _, r := range res.RPO.Results {
+		Expect(res().RPO).NotTo(BeNil())
+		for _, r := range res().RPO.Results {
 			Expect(r.Corrupted).To(BeEmpty(), "corrupted objects in the %s scenario", r.Scenario)
 			Expect(r.Restored).To(BeNumerically(">", 0), "objects restored in the %s scenario", r.Scenario)
 		}
 	})
-	It("loses at most the RPO objective of model versions", func() {
-		Expect(res).To(harness.MeetObjective("rpo"))
-	})
+	harness.ItMeets("loses at most the RPO objective of model versions", "rpo", res)
 })
