@@ -44,7 +44,8 @@ func newStatusCmd() *cobra.Command {
 		Short: "Show an environment's regions, nodes Ready per zone and GPUs",
 		Long: `Show an environment's regions, nodes Ready per zone, allocatable GPUs and the
 global inference URL. With -o json the same as a document (.url, .regions[]).
-Exits 1 when a region is unreachable or the environment is not ready.`,
+Exits 1 when a region is unreachable, the environment is not ready, or a
+region has fewer Ready inference replicas than desired (the reasons are listed).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			env = store()
@@ -77,6 +78,9 @@ func statusError(st *environment.Status) error {
 		if !r.Reachable {
 			return fmt.Errorf("region %s: %s", r.Name, r.Error)
 		}
+		if i := r.Inference; i != nil && (i.Ready < i.Desired || i.Error != "") {
+			return fmt.Errorf("region %s: %d/%d inference replicas ready", r.Name, i.Ready, i.Desired)
+		}
 	}
 	return nil
 }
@@ -101,4 +105,34 @@ func printStatus(w io.Writer, st *environment.Status) {
 		}
 	}
 	tw.Flush()
+	var inf bool
+	for _, r := range st.Regions {
+		inf = inf || r.Inference != nil
+	}
+	if !inf {
+		return
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REGION\tREPLICAS READY\tGATEWAY ENDPOINTS\tEJECTED\tGLOBAL LB")
+	for _, r := range st.Regions {
+		if i := r.Inference; i != nil {
+			lb := "healthy"
+			if !i.Healthy {
+				lb = "unhealthy"
+			}
+			fmt.Fprintf(tw, "%s\t%d/%d\t%d\t%d\t%s\n", r.Name, i.Ready, i.Desired, i.Endpoints, len(i.Ejected), lb)
+		}
+	}
+	tw.Flush()
+	for _, r := range st.Regions {
+		if i := r.Inference; i != nil {
+			if i.Error != "" {
+				fmt.Fprintf(w, "  %s: %s\n", r.Name, i.Error)
+			}
+			for _, u := range i.Unready {
+				fmt.Fprintf(w, "  %s: pod %s not ready: %s\n", r.Name, u.Pod, u.Reason)
+			}
+		}
+	}
 }

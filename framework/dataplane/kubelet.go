@@ -60,7 +60,8 @@ type podRun struct {
 	started  bool // a server was started at least once
 	ready    bool
 	deleting bool
-	hard     bool // the next halt kills instead of stopping gracefully
+	hard     bool   // the next halt kills instead of stopping gracefully
+	reason   string // why the pod is not ready (last probe failure, start error)
 }
 
 // NewKubelet returns a kubelet; Run starts it.
@@ -218,6 +219,8 @@ type PodState struct {
 	Running  bool   `json:"running"`
 	Ready    bool   `json:"ready"`
 	Restarts int32  `json:"restarts"`
+	// Reason says why a pod is not Ready: its last failed probe or start error.
+	Reason string `json:"reason,omitempty"`
 }
 
 // Pods lists the pods the kubelet plays.
@@ -227,7 +230,14 @@ func (k *Kubelet) Pods() []PodState {
 	out := make([]PodState, 0, len(k.pods))
 	for _, r := range k.pods {
 		running := r.proc != nil && !r.proc.exited()
-		out = append(out, PodState{Name: r.pod.Name, Node: r.pod.Spec.NodeName, Address: r.addr, Running: running, Ready: r.ready && running, Restarts: r.restarts})
+		ps := PodState{Name: r.pod.Name, Node: r.pod.Spec.NodeName, Address: r.addr, Running: running, Ready: r.ready && running, Restarts: r.restarts}
+		if !ps.Ready {
+			ps.Reason = r.reason
+			if !running && ps.Reason == "" {
+				ps.Reason = "no server running (node down or not started)"
+			}
+		}
+		out = append(out, ps)
 	}
 	return out
 }

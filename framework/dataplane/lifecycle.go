@@ -85,6 +85,7 @@ func (k *Kubelet) lifecycle(ctx context.Context, r *podRun, pod *corev1.Pod, nod
 	for {
 		proc, err := startServer(k.cfg.Server(pod, node))
 		if err != nil {
+			k.setReason(r, "start: "+err.Error())
 			k.log.Warn("start inference server", "pod", pod.Name, "err", err)
 			k.report(ctx, r, hostIP, containerState{waiting: "CreateContainerError", message: err.Error()})
 			if !pause(ctx, backoff) {
@@ -154,7 +155,11 @@ func (k *Kubelet) probeLoop(ctx context.Context, r *podRun, proc *serverProc, re
 		case <-proc.done:
 			return fmt.Sprintf("server exited: %v", proc.err)
 		case <-readyT:
-			if ready.observe(readiness.check(ctx, k.http, proc.URL())) {
+			err := readiness.check(ctx, k.http, proc.URL())
+			if err != nil {
+				k.setReason(r, "readiness probe failed: "+err.Error())
+			}
+			if ready.observe(err) {
 				k.setReady(ctx, r, ready.ok, hostIP, started)
 			}
 			readyT = time.After(readiness.period)
@@ -166,6 +171,13 @@ func (k *Kubelet) probeLoop(ctx context.Context, r *podRun, proc *serverProc, re
 			liveT = time.After(liveness.period)
 		}
 	}
+}
+
+// setReason records why a pod is not ready.
+func (k *Kubelet) setReason(r *podRun, why string) {
+	k.mu.Lock()
+	r.reason = why
+	k.mu.Unlock()
 }
 
 // setReady records and reports a readiness transition.

@@ -11,6 +11,7 @@ import (
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
+	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -34,6 +35,30 @@ type RegionStatus struct {
 	Reachable bool         `json:"reachable"`
 	Error     string       `json:"error,omitempty"`
 	Zones     []ZoneStatus `json:"zones"`
+	// Inference is the region's inference service (absent without a data plane).
+	Inference *InferenceStatus `json:"inference,omitempty"`
+}
+
+// InferenceStatus is a region's inference service as the control plane and
+// the data plane see it.
+type InferenceStatus struct {
+	// Desired and Ready replicas of the inference Deployment.
+	Desired int32 `json:"desired"`
+	Ready   int32 `json:"ready"`
+	// Endpoints the regional gateway routes to, and those it ejected.
+	Endpoints int      `json:"endpoints"`
+	Ejected   []string `json:"ejected"`
+	// Healthy is the global load balancer's view of the region.
+	Healthy bool `json:"healthy"`
+	// Unready lists pods that are not Ready and why.
+	Unready []PodReason `json:"unready,omitempty"`
+	Error   string      `json:"error,omitempty"`
+}
+
+// PodReason is why a pod is not Ready.
+type PodReason struct {
+	Pod    string `json:"pod"`
+	Reason string `json:"reason"`
 }
 
 // ZoneStatus counts a zone's nodes and GPUs.
@@ -50,16 +75,67 @@ type ZoneStatus struct {
 func GetStatus(ctx context.Context, rec *Record) *Status {
 	st := &Status{Name: rec.Name, Phase: rec.Phase, Error: rec.Error, Provider: rec.Provider, Profile: rec.Profile, URL: rec.URL}
 	st.Regions = make([]RegionStatus, len(rec.Regions))
+	var dp *dataplane.Status
+	var dpErr error
+	if rec.AgentURL != "" {
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		dp, dpErr = dataplane.NewClient(rec.AgentURL).Status(actx)
+		cancel()
+	}
 	var wg sync.WaitGroup
 	for i, r := range rec.Regions {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			st.Regions[i] = regionStatus(ctx, r)
+			if rec.AgentURL != "" {
+				st.Regions[i].Inference = inferenceStatus(ctx, rec, r, dp, dpErr)
+			}
 		}()
 	}
 	wg.Wait()
 	return st
+}
+
+// inferenceStatus joins the Deployment's status with the data plane's.
+func inferenceStatus(ctx context.Context, rec *Record, r framework.Region, dp *dataplane.Status, dpErr error) *InferenceStatus {
+	is := &InferenceStatus{Ejected: []string{}}
+	if plat, err := LoadPlatform(rec.Platform); err == nil && plat.Deployment != nil {
+		if c, err := cluster.Client(r.Kubeconfig); err == nil {
+			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if d, err := c.AppsV1().Deployments(plat.Deployment.Namespace).Get(cctx, plat.Deployment.Name, metav1.GetOptions{}); err == nil {
+				is.Ready = d.Status.ReadyReplicas
+				if d.Spec.Replicas != nil {
+					is.Desired = *d.Spec.Replicas
+				}
+			}
+			cancel()
+		}
+	}
+	if dpErr != nil {
+		is.Error = fmt.Sprintf("data-plane agent unreachable: %v", dpErr)
+		return is
+	}
+	for _, lr := range dp.LB.Regions {
+		if lr.Name == r.Name {
+			is.Healthy = lr.Healthy
+		}
+	}
+	for _, dr := range dp.Regions {
+		if dr.Name != r.Name {
+			continue
+		}
+		is.Endpoints = len(dr.Gateway.Endpoints)
+		for _, e := range dr.Gateway.Ejected {
+			is.Ejected = append(is.Ejected, e.Name)
+		}
+		for _, p := range dr.Pods {
+			if !p.Ready {
+				is.Unready = append(is.Unready, PodReason{Pod: p.Name, Reason: p.Reason})
+			}
+		}
+	}
+	return is
 }
 
 func regionStatus(ctx context.Context, r framework.Region) RegionStatus {

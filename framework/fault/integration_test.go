@@ -1,6 +1,7 @@
 package fault_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -112,6 +113,28 @@ func TestStorageOutageIntegration(t *testing.T) {
 	code, served, _ := predict(f.ctx, "europe-west1")
 	f.g.Expect(code).To(Equal(http.StatusOK))
 	f.g.Expect(served).To(Equal("europe-west1"))
+	// A replacement pod cannot load its model: gameday status says so and why.
+	kill := f.inject("pod-kill region=europe-west1")
+	f.g.Eventually(func(g Gomega) {
+		out, err := env.Gameday(f.ctx, "status", "--name", env.Record.Name, "-o", "json").Output()
+		g.Expect(err).To(HaveOccurred(), "status exits 1 while a replica is not Ready")
+		var st struct {
+			Regions []struct {
+				Name      string
+				Inference struct {
+					Ready, Desired int32
+					Unready        []struct{ Pod, Reason string }
+				}
+			}
+		}
+		g.Expect(json.Unmarshal(out, &st)).To(Succeed())
+		for _, r := range st.Regions {
+			if r.Name == "europe-west1" {
+				g.Expect(r.Inference.Unready).NotTo(BeEmpty())
+				g.Expect(r.Inference.Unready[0].Reason).To(ContainSubstring("model"), "reason: %s", r.Inference.Unready[0].Reason)
+			}
+		}
+	}).WithTimeout(20*time.Second).WithPolling(500*time.Millisecond).Should(Succeed(), "killed %v", kill.Result.Killed)
 
 	f.revert(e)
 	_, err = storage.Get(f.ctx, st.Bucket(storage.RegistryBucket), storage.DefaultModelKey)

@@ -150,8 +150,12 @@ func (p *Provider) Create(ctx context.Context, spec cluster.Spec) (*cluster.Clus
 // Delete implements cluster.Provider.
 func (p *Provider) Delete(ctx context.Context, name string) error {
 	if p.exists(name) {
+		procs := p.clusterProcs(name)
 		if err := p.kwokctl(ctx, "", "--name", name, "delete", "cluster"); err != nil {
 			return fmt.Errorf("delete cluster %s: %w", name, err)
+		}
+		if err := awaitExit(ctx, procs, 10*time.Second); err != nil {
+			return fmt.Errorf("delete cluster %s: its processes did not exit: %w", name, err)
 		}
 	}
 	return p.ports.Release(p.owner(name))
