@@ -154,7 +154,7 @@ func TestFailureCauses(t *testing.T) {
 	startLoad(t, g)
 	untilSent(t, g, 20)
 	tg.SetStatus(http.StatusServiceUnavailable)
-	untilSent(t, g, 60)
+	eventually(t, 10*time.Second, "503s", func() bool { return g.Snapshot().Totals(0, time.Hour).Failures.Status5xx >= 30 })
 	tg.SetStatus(http.StatusOK)
 	tg.Hang()
 	eventually(t, 10*time.Second, "timeouts", func() bool { return g.Snapshot().Totals(0, time.Hour).Failures.Timeout >= 30 })
