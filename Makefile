@@ -35,8 +35,9 @@ test: tools build chromium ## unit and integration tests, fast-profile drills (~
 test-short: ## unit tests only (no environment, no binaries needed)
 	$(GO) test -short -count=1 $(PKGS)
 
-build: ## bin/gameday, bin/inference-sim and the drill suites bin/suites/*.test
+build: ## bin/gameday, bin/inference-sim, bin/ginkgo and the drill suites bin/suites/*.test
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./cmd/...
+	$(GO) build -o $(BIN)/ginkgo github.com/onsi/ginkgo/v2/ginkgo
 	@mkdir -p $(BIN)/suites
 	$(GO) test -c -o $(BIN)/suites/ ./suites/...
 
