@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/fault"
 )
 
@@ -81,6 +83,19 @@ func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
 		d.mu.Unlock()
 		d.log.Info("runbook: scale", "region", region, "replicas", a.Replicas)
 		return scale(ctx, d.env, region, a.Replicas)
+	case "switch-traffic":
+		// The runbook's DNS change: the region leaves the global load
+		// balancer's rotation until the drill fails back after the revert.
+		id := fmt.Sprintf("%s-dns-%s", d.s.Name, region)
+		until := time.Now().Add(d.hold + s(d.s.Recovery, recoveryFor(d.env.Timeouts)) + time.Minute)
+		d.log.Info("runbook: switch traffic away", "region", region)
+		if err := d.env.Agent.Inject(ctx, id, dataplane.FaultSpec{Kind: dataplane.OutOfRotation, Regions: []string{region}, Until: until}); err != nil {
+			return err
+		}
+		d.mu.Lock()
+		d.failback = append(d.failback, id)
+		d.mu.Unlock()
+		return nil
 	case "pod-kill":
 		p, err := fault.Prepare(ctx, d.env.Target, fault.Spec{Kind: fault.PodKill, Region: region})
 		if err != nil {
@@ -91,6 +106,20 @@ func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
 		return err
 	}
 	return fmt.Errorf("unknown action %q: %w", a.Do, framework.ErrInvalid)
+}
+
+// failBack puts regions the runbook switched traffic away from back in
+// rotation (after the fault is reverted, or at cleanup).
+func (d *drill) failBack(ctx context.Context) {
+	d.mu.Lock()
+	ids := d.failback
+	d.failback = nil
+	d.mu.Unlock()
+	for _, id := range ids {
+		if err := d.env.Agent.Revert(ctx, id); err != nil && !errors.Is(err, framework.ErrNotFound) {
+			d.log.Warn("fail back", "id", id, "err", err)
+		}
+	}
 }
 
 // scale sets a region's inference replicas.

@@ -62,8 +62,10 @@ func StorageOutage() *Scenario {
 }
 
 // RegionOutage takes the primary region down and follows the runbook: once
-// InferenceServiceDown would fire, scale the DR region to 10 replicas; the
-// global load balancer moves traffic on its health checks.
+// InferenceServiceDown would fire, switch DNS away from the primary and scale
+// the DR region to 10 replicas. The global load balancer has moved traffic
+// on its own health checks by then; the switch keeps it away until the drill
+// fails back after the revert.
 func RegionOutage() *Scenario {
 	return &Scenario{
 		Name:        "region-outage",
@@ -71,7 +73,10 @@ func RegionOutage() *Scenario {
 		Labels:      []string{"region", "disruptive"},
 		Load:        Load{ClientRegions: []string{"primary"}},
 		Fault:       Fault{Kind: "region-outage", Region: "primary"},
-		Actions:     []Action{{Do: "scale", Region: "dr", Replicas: 10, After: "alert:InferenceServiceDown"}},
+		Actions: []Action{
+			{Do: "switch-traffic", Region: "primary", After: "alert:InferenceServiceDown"},
+			{Do: "scale", Region: "dr", Replicas: 10, After: "alert:InferenceServiceDown"},
+		},
 		Objectives: []Objective{
 			{Kind: "rto"},
 			{Kind: "failover", Region: "dr"},

@@ -159,7 +159,7 @@ func (d *drill) objective(o Objective, obj measure.Objective) evidence.Objective
 	case "capacity-after-revert":
 		max := s(d.s.Recovery, recoveryFor(d.env.Timeouts))
 		e := evidence.Objective{Name: "full capacity after the revert", Comparison: evidence.AtMost, Target: target(o, max.Seconds()), Unit: "s",
-			Method: "time from the revert until every region's inference Deployment has all desired replicas Ready"}
+			Method: "time from the revert until every region has all desired replicas Ready, the global load balancer sees every region healthy with every Ready pod behind its gateway, and the load then stays successful for the stability window"}
 		switch {
 		case d.reverted.IsZero():
 			e.Detail = "the fault was not reverted by the drill"

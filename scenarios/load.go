@@ -55,7 +55,7 @@ func (s *Scenario) Validate() error {
 
 var (
 	objectiveKinds = []string{"rto", "failover", "failover-order", "capacity-during-fault", "min-ready", "dr-capacity", "drain-completes", "error-budget", "capacity-after-revert", "rpo"}
-	actionKinds    = []string{"scale", "pod-kill"}
+	actionKinds    = []string{"scale", "pod-kill", "switch-traffic"}
 )
 
 func (s *Scenario) check(c *yamldoc.Checker) {

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -11,7 +10,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/backup"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
@@ -97,6 +95,7 @@ type drill struct {
 
 	mu       sync.Mutex
 	restore  map[string]int32 // region -> replicas to restore
+	failback []string         // agent IDs of regions switched out of rotation
 	actions  []actionRecord
 	pending  []string // scheduling messages of Pending pods at the end of the hold
 	findings []evidence.Finding
@@ -180,6 +179,7 @@ func (d *drill) run(ctx context.Context) error {
 		return err
 	}
 	<-actionsDone
+	d.failBack(ctx)
 	d.awaitRecovery(ctx, s(d.s.Recovery, recoveryFor(t)))
 	return nil
 }
@@ -293,30 +293,66 @@ func (d *drill) startLoad(ctx context.Context) error {
 	return nil
 }
 
-// awaitRecovery observes after the revert until every region is back to
-// full capacity and a stability window has passed, or until max.
+// awaitRecovery observes after the revert until the environment has
+// recovered, or until maxWait: every region's inference Deployment at full
+// capacity, the data plane settled (the global load balancer sees every
+// region healthy, every Ready pod is a gateway endpoint) and the load's
+// success ratio at or above the objective's threshold for a stability
+// window. Deployment status alone can be stale right after a control plane
+// restarts, and a healthy-looking region can still fail its clients.
 func (d *drill) awaitRecovery(ctx context.Context, maxWait time.Duration) {
 	deadline := time.Now().Add(maxWait)
+	threshold := measure.NewObjective(d.env.Timeouts).SuccessThreshold
+	var since time.Time // start of the current good run
 	for time.Now().Before(deadline) {
-		full := true
-		for _, r := range d.env.Record.Regions {
-			dep, err := d.env.deployment(ctx, r.Name)
-			if err != nil || dep.Status.ReadyReplicas < replicas(dep) {
-				full = false
+		if d.recoveredNow(ctx) {
+			if since.IsZero() {
+				since = time.Now()
 			}
-		}
-		if full {
-			if d.recovered.IsZero() {
-				d.recovered = time.Now()
+			if time.Since(since) >= d.env.Timeouts.StabilityWindow {
+				if loadGood(d.gen.Snapshot(), since, threshold) {
+					d.recovered = since
+					return
+				}
+				since = time.Now() // the load was not good: the window starts again
 			}
-			if time.Since(d.recovered) >= d.env.Timeouts.StabilityWindow {
-				return
-			}
+		} else {
+			since = time.Time{}
 		}
 		if !sleepCtx(ctx, d.env.Timeouts.Poll) {
 			return
 		}
 	}
+}
+
+// recoveredNow reports whether every region is at full capacity and the
+// data plane settled.
+func (d *drill) recoveredNow(ctx context.Context) bool {
+	for _, r := range d.env.Record.Regions {
+		dep, err := d.env.deployment(ctx, r.Name)
+		if err != nil || dep.Status.ReadyReplicas < replicas(dep) || dep.Status.UpdatedReplicas < replicas(dep) {
+			return false
+		}
+	}
+	st, err := d.env.Agent.Status(ctx)
+	if err != nil {
+		return false
+	}
+	ok, _ := st.Settled()
+	return ok
+}
+
+// loadGood reports whether the load's success ratio since t is at least threshold.
+func loadGood(tl *load.Timeline, t time.Time, threshold float64) bool {
+	var sent, ok int
+	for _, b := range tl.Buckets {
+		if tl.Start.Add(b.Offset).Before(t) {
+			continue
+		}
+		sent += b.Sent
+		ok += b.OK
+	}
+	return sent == 0 || float64(ok)/float64(sent) >= threshold
 }
 
 // pendingReasons lists why a region's inference pods are Pending, as the scheduler said.
@@ -351,6 +387,7 @@ func (d *drill) cleanup(ctx context.Context) {
 			d.log.Warn("revert after a failed drill", "err", err)
 		}
 	}
+	d.failBack(cctx)
 	d.mu.Lock()
 	restore := d.restore
 	d.mu.Unlock()
@@ -390,6 +427,3 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
-
-var _ = errors.New
-var _ = framework.ErrInvalid

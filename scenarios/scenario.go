@@ -71,8 +71,10 @@ type Fault struct {
 
 // Action is a runbook step.
 type Action struct {
-	// Do is scale (set Region's inference replicas to Replicas) or pod-kill
-	// (kill one inference pod of Region).
+	// Do is scale (set Region's inference replicas to Replicas), pod-kill
+	// (kill one inference pod of Region) or switch-traffic (take Region out
+	// of the global load balancer's rotation, as a DNS change does, until
+	// the fault is reverted).
 	Do       string `yaml:"do" json:"do"`
 	Region   string `yaml:"region,omitempty" json:"region,omitempty"`
 	Replicas int32  `yaml:"replicas,omitempty" json:"replicas,omitempty"`

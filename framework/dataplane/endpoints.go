@@ -31,12 +31,35 @@ type endpointSync struct {
 	sink      EndpointSink
 	log       *slog.Logger
 
-	mu     sync.Mutex
-	slices cache.Store
-	last   []gateway.Endpoint
+	mu      sync.Mutex
+	slices  cache.Store
+	last    []gateway.Endpoint
+	restart context.CancelFunc
 }
 
+// run watches the Service's EndpointSlices until ctx ends; restartWatch
+// makes it list anew (see Kubelet.RestartWatches).
 func (e *endpointSync) run(ctx context.Context) {
+	for ctx.Err() == nil {
+		wctx, cancel := context.WithCancel(ctx)
+		e.mu.Lock()
+		e.restart = cancel
+		e.mu.Unlock()
+		e.watch(wctx)
+		cancel()
+	}
+}
+
+func (e *endpointSync) restartWatch() {
+	e.mu.Lock()
+	cancel := e.restart
+	e.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+func (e *endpointSync) watch(ctx context.Context) {
 	f := informers.NewSharedInformerFactoryWithOptions(e.client, 0, informers.WithNamespace(e.namespace),
 		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = discoveryv1.LabelServiceName + "=" + e.service }))
 	inf := f.Discovery().V1().EndpointSlices().Informer()

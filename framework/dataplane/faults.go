@@ -25,6 +25,10 @@ const (
 	// FaultControlPlane stops a region's control plane (API server,
 	// controllers, etcd): the region's API is unreachable.
 	FaultControlPlane = "control-plane"
+	// OutOfRotation takes a region out of the global load balancer's
+	// rotation, as the runbook's DNS switch does. Not a failure, but an
+	// operator's change that must end too, so it goes through the same table.
+	OutOfRotation = "out-of-rotation"
 )
 
 // FaultSpec is one data-plane fault.
@@ -130,6 +134,8 @@ func (a *Agent) apply(f FaultSpec, on bool) error {
 			return rp.gw.Stop()
 		}
 		return rp.gw.Start()
+	case OutOfRotation:
+		return a.lb.SetInRotation(rp.name, !on)
 	case FaultControlPlane:
 		if a.cfg.ControlPlane == nil {
 			return fmt.Errorf("this environment cannot stop control planes: %w", framework.ErrInvalid)
@@ -137,7 +143,12 @@ func (a *Agent) apply(f FaultSpec, on bool) error {
 		if on {
 			return a.cfg.ControlPlane.StopControlPlane(context.Background(), rp.cluster)
 		}
-		return a.cfg.ControlPlane.StartControlPlane(context.Background(), rp.cluster)
+		if err := a.cfg.ControlPlane.StartControlPlane(context.Background(), rp.cluster); err != nil {
+			return err
+		}
+		rp.kubelet.RestartWatches()
+		rp.eps.restartWatch()
+		return nil
 	case FaultPartition:
 		other, err := a.region(f.Regions[1])
 		if err != nil {

@@ -42,10 +42,11 @@ type Kubelet struct {
 	http  *http.Client
 	nodes cache.Indexer
 
-	mu     sync.Mutex
-	pods   map[types.UID]*podRun
-	nextIP int
-	ctx    context.Context
+	mu      sync.Mutex
+	pods    map[types.UID]*podRun
+	nextIP  int
+	ctx     context.Context
+	restart context.CancelFunc // ends the current watches
 }
 
 // podRun is the kubelet's record of one pod it plays.
@@ -78,11 +79,50 @@ func NewKubelet(cfg KubeletConfig) *Kubelet {
 }
 
 // Run watches nodes and data-plane pods until ctx ends, then kills every
-// server it started.
+// server it started. RestartWatches makes it list and watch anew.
 func (k *Kubelet) Run(ctx context.Context) error {
 	k.mu.Lock()
 	k.ctx = ctx
 	k.mu.Unlock()
+	for ctx.Err() == nil {
+		wctx, cancel := context.WithCancel(ctx)
+		k.mu.Lock()
+		k.restart = cancel
+		k.mu.Unlock()
+		err := k.watch(wctx)
+		cancel()
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+	}
+	k.mu.Lock()
+	runs := make([]*podRun, 0, len(k.pods))
+	for _, r := range k.pods {
+		runs = append(runs, r)
+	}
+	k.mu.Unlock()
+	// The lifecycles end with ctx and kill their servers; wait for them.
+	for _, r := range runs {
+		k.halt(r, true)
+	}
+	return nil
+}
+
+// RestartWatches drops the current watches and lists everything again at
+// once. The agent calls it when the region's control plane is back: a
+// reflector would otherwise wait out its back-off before it notices, while
+// a real kubelet on a rebooted machine connects straight away.
+func (k *Kubelet) RestartWatches() {
+	k.mu.Lock()
+	cancel := k.restart
+	k.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+// watch runs the node and pod informers until ctx ends.
+func (k *Kubelet) watch(ctx context.Context) error {
 	nodeInf := informers.NewSharedInformerFactory(k.cfg.Client, 0)
 	podInf := informers.NewSharedInformerFactoryWithOptions(k.cfg.Client, 0,
 		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = sim.LabelDataPlane }))
@@ -112,24 +152,17 @@ func (k *Kubelet) Run(ctx context.Context) error {
 			}
 		},
 	})
+	defer nodeInf.Shutdown()
+	defer podInf.Shutdown()
 	nodeInf.Start(ctx.Done())
 	if !cache.WaitForCacheSync(ctx.Done(), nodes.HasSynced) {
-		return fmt.Errorf("region %s: node cache did not sync: %w", k.cfg.Region, ctx.Err())
+		if ctx.Err() != nil {
+			return nil // restarted or stopping
+		}
+		return fmt.Errorf("region %s: node cache did not sync", k.cfg.Region)
 	}
 	podInf.Start(ctx.Done())
 	<-ctx.Done()
-	nodeInf.Shutdown()
-	podInf.Shutdown()
-	k.mu.Lock()
-	runs := make([]*podRun, 0, len(k.pods))
-	for _, r := range k.pods {
-		runs = append(runs, r)
-	}
-	k.mu.Unlock()
-	// The lifecycles end with ctx and kill their servers; wait for them.
-	for _, r := range runs {
-		k.halt(r, true)
-	}
 	return nil
 }
 

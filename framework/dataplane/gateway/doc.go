@@ -47,9 +47,12 @@
 // concurrent upstream requests; overflow gets 503 at once, as Envoy's
 // max_requests breaker does, and is not charged to any endpoint.
 //
-// The gateway answers two paths itself: ReadyPath (/v2/health/ready; 200 while
-// at least one endpoint is not ejected, else 503 with the reason), which the
-// global load balancer health-checks, and StatusPath (JSON Status). It can be
+// The gateway answers two paths itself: ReadyPath (/gameday/gateway/ready; 200
+// while at least one endpoint is not ejected, else 503 with the reason) and
+// StatusPath (JSON Status). Everything else, the application's
+// /v2/health/ready included, is proxied: the global load balancer's
+// DNS-style health checks thus see what a client would, and a region whose
+// endpoints are all dead (stale after an outage) fails them. It can be
 // stopped and started (the region-outage fault): Stop refuses connections at
 // once.
 package gateway

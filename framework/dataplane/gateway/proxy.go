@@ -14,9 +14,11 @@ import (
 
 // Paths the gateway answers itself.
 const (
-	// ReadyPath is the gateway's own readiness, health-checked by the global
-	// load balancer: 200 while at least one endpoint is not ejected.
-	ReadyPath = "/v2/health/ready"
+	// ReadyPath is the gateway's own readiness, for operators: 200 while at
+	// least one endpoint is not ejected. The global load balancer checks the
+	// application's /v2/health/ready instead, which the gateway proxies to an
+	// endpoint like any request, as a DNS health check reaches a backend.
+	ReadyPath = "/gameday/gateway/ready"
 	// StatusPath serves Status as JSON.
 	StatusPath = "/gameday/gateway/status"
 )

@@ -19,8 +19,10 @@
 // health check costs its clients errors (503 "gateway unreachable") until the
 // health checks notice.
 //
-// Health checks are DNS-style: every Interval each region's gateway readiness
-// (GET /v2/health/ready) is probed; a region turns unhealthy after Threshold
+// Health checks are DNS-style: every Interval the application's readiness
+// is requested through each region's gateway (GET /v2/health/ready, which
+// the gateway forwards to an endpoint, as a DNS health check reaches a
+// backend); a region turns unhealthy after Threshold
 // consecutive failures and healthy again after Threshold consecutive
 // successes, so failover is not instant — it takes about Interval x Threshold,
 // as with a DNS health check and its TTL. Start runs one check round first and

@@ -17,8 +17,11 @@ type region struct {
 	Region
 	target  *url.URL
 	healthy atomic.Bool
-	routed  atomic.Uint64 // requests sent to this region
-	errors  atomic.Uint64 // of those, unreachable gateway or partitioned
+	// out is set while an operator has taken the region out of rotation
+	// (the runbook's DNS switch); it gets no traffic however healthy it is.
+	out    atomic.Bool
+	routed atomic.Uint64 // requests sent to this region
+	errors atomic.Uint64 // of those, unreachable gateway or partitioned
 
 	mu          sync.Mutex // the check state below
 	consecFail  int

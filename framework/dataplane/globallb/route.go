@@ -64,16 +64,31 @@ func (lb *LB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = forward.CopyResponse(w, resp)
 }
 
+// serving reports whether a region takes traffic: healthy and in rotation.
+func (r *region) serving() bool { return r.healthy.Load() && !r.out.Load() }
+
+// SetInRotation puts a region in or out of rotation, as an operator changes
+// DNS: out of rotation it gets no traffic, whatever its health checks say.
+func (lb *LB) SetInRotation(name string, in bool) error {
+	r := lb.byName[name]
+	if r == nil {
+		return invalid("region %q is not behind the load balancer", name)
+	}
+	r.out.Store(!in)
+	lb.cfg.logger.Info("region rotation", "region", name, "inRotation", in)
+	return nil
+}
+
 // route picks the region for a client of region client.
 func (lb *LB) route(client string) (*region, string) {
-	if r := lb.byName[client]; r != nil && r.healthy.Load() {
+	if r := lb.byName[client]; r != nil && r.serving() {
 		lb.counters.local.Add(1)
 		return r, RouteLocal
 	}
 	if to, ok := lb.failover[client]; ok {
 		if r := lb.byName[to]; r == nil {
 			lb.missing[to].Add(1)
-		} else if r.healthy.Load() {
+		} else if r.serving() {
 			lb.counters.failover.Add(1)
 			return r, RouteFailover
 		} else {
@@ -83,7 +98,7 @@ func (lb *LB) route(client string) (*region, string) {
 		lb.counters.noRule.Add(1)
 	}
 	for _, r := range lb.regions {
-		if r.Name != client && r.healthy.Load() {
+		if r.Name != client && r.serving() {
 			lb.counters.fallback.Add(1)
 			return r, RouteFallback
 		}

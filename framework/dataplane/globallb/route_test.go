@@ -187,3 +187,28 @@ func TestStatusPath(t *testing.T) {
 		t.Fatalf("status %+v", st)
 	}
 }
+
+// TestOutOfRotation is the runbook's DNS switch: a healthy region taken out
+// of rotation gets no traffic until it is put back.
+func TestOutOfRotation(t *testing.T) {
+	east, eu := newFakeGateway(t, "us-east1"), newFakeGateway(t, "europe-west1")
+	lb := newLB(t, []*fakeGateway{east, eu}, WithFailover([]FailoverRule{{From: "us-east1", To: "europe-west1"}}))
+	if err := lb.SetInRotation("us-east1", false); err != nil {
+		t.Fatal(err)
+	}
+	if a := send(t, lb, "us-east1"); a.region != "europe-west1" || a.route != RouteFailover {
+		t.Fatalf("out of rotation: got %+v, want europe-west1 by failover", a)
+	}
+	if st := regionStatus(lb, "us-east1"); st.InRotation || !st.Healthy {
+		t.Fatalf("status %+v: want healthy but out of rotation", st)
+	}
+	if err := lb.SetInRotation("us-east1", true); err != nil {
+		t.Fatal(err)
+	}
+	if a := send(t, lb, "us-east1"); a.region != "us-east1" || a.route != RouteLocal {
+		t.Fatalf("back in rotation: got %+v", a)
+	}
+	if err := lb.SetInRotation("us-west1", false); err == nil {
+		t.Fatal("a region that is not behind the load balancer must be refused")
+	}
+}

@@ -37,6 +37,8 @@ type Counters struct {
 type RegionStatus struct {
 	Region
 	Healthy bool `json:"healthy"`
+	// InRotation is false while an operator has taken the region out (SetInRotation).
+	InRotation bool `json:"inRotation"`
 	// Since is when the current state began.
 	Since                time.Time `json:"since"`
 	LastCheck            time.Time `json:"lastCheck"`
@@ -81,7 +83,7 @@ func (lb *LB) Status() Status {
 	var total uint64
 	for _, r := range lb.regions {
 		r.mu.Lock()
-		rs := RegionStatus{Region: r.Region, Healthy: r.healthy.Load(), Since: r.since, LastCheck: r.lastCheck,
+		rs := RegionStatus{Region: r.Region, Healthy: r.healthy.Load(), InRotation: !r.out.Load(), Since: r.since, LastCheck: r.lastCheck,
 			LastError: r.lastError, ConsecutiveFailures: r.consecFail, ConsecutiveSuccesses: r.consecOK,
 			Transitions: r.transitions, Requests: r.routed.Load(), Errors: r.errors.Load()}
 		r.mu.Unlock()
