@@ -147,3 +147,29 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 	}
 	return Timeouts{}, fmt.Errorf("unknown profile %q: %w", p, ErrInvalid)
 }
+
+// MaxLeaseRenewals bounds the node lease renewals per second an environment
+// may cost: kwok renews each node's lease every quarter of its duration, and
+// at the fast profile's 6 s lease 1,200 simulated nodes would need about 800
+// renewals a second, more than two cores sustain (measured: renewals fell
+// behind and healthy nodes flapped NotReady).
+const MaxLeaseRenewals = 250
+
+// ForNodes returns the timings for an environment of n simulated nodes: when
+// the profile's lease would cost more than MaxLeaseRenewals, the lease is
+// lengthened to fit and the node monitor grace period with it (a quarter of
+// the lease must stay well below a third of the grace period). Every other
+// timing is kept.
+func (t Timeouts) ForNodes(n int) Timeouts {
+	if n <= 0 || t.NodeLeaseDuration <= 0 {
+		return t
+	}
+	renewals := float64(n) * 4 / t.NodeLeaseDuration.Seconds()
+	if renewals <= MaxLeaseRenewals {
+		return t
+	}
+	lease := time.Duration(float64(n)*4/MaxLeaseRenewals*float64(time.Second)).Round(time.Second) + time.Second
+	t.NodeLeaseDuration = lease
+	t.NodeMonitorGracePeriod = max(t.NodeMonitorGracePeriod, lease)
+	return t
+}

@@ -51,7 +51,7 @@ func Connect(store environment.Store, name string, log *slog.Logger) (*Env, erro
 	if err != nil {
 		return nil, err
 	}
-	t, err := framework.TimeoutsFor(rec.Profile)
+	t, err := rec.Timeouts()
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ func newAgentCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t, err := framework.TimeoutsFor(rec.Profile)
+			t, err := rec.Timeouts()
 			if err != nil {
 				return err
 			}

@@ -26,6 +26,21 @@ func Client(kubeconfig string) (*kubernetes.Clientset, error) {
 	return kubernetes.NewForConfig(cfg)
 }
 
+// NodeSchedulable reports whether the scheduler can use a node: Ready, and
+// without the not-ready or unreachable taints the node lifecycle controller
+// removes some time after the node turns Ready.
+func NodeSchedulable(n *corev1.Node) bool {
+	if !NodeReady(n) {
+		return false
+	}
+	for _, t := range n.Spec.Taints {
+		if t.Key == corev1.TaintNodeNotReady || t.Key == corev1.TaintNodeUnreachable {
+			return false
+		}
+	}
+	return true
+}
+
 // NodeReady reports whether a node's Ready condition is True.
 func NodeReady(n *corev1.Node) bool {
 	for _, c := range n.Status.Conditions {
@@ -36,8 +51,8 @@ func NodeReady(n *corev1.Node) bool {
 	return false
 }
 
-// WaitNodesReady polls until every named node is Ready, logging progress, and
-// fails at the deadline naming the nodes that are not.
+// WaitNodesReady polls until every named node is Ready and schedulable,
+// logging progress, and fails at the deadline naming the nodes that are not.
 func WaitNodesReady(ctx context.Context, c kubernetes.Interface, names []string, timeout, poll time.Duration, log *slog.Logger) error {
 	want := make(map[string]bool, len(names))
 	for _, n := range names {
@@ -58,7 +73,7 @@ func WaitNodesReady(ctx context.Context, c kubernetes.Interface, names []string,
 				continue
 			}
 			seen[n.Name] = true
-			if !NodeReady(n) {
+			if !NodeSchedulable(n) {
 				notReady = append(notReady, n.Name)
 			}
 		}

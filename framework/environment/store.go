@@ -38,10 +38,22 @@ type Record struct {
 	Platform string `json:"platform,omitempty"`
 	// Adaptations are the changes made to the manifests for this environment.
 	Adaptations []platform.Adaptation `json:"adaptations,omitempty"`
+	// Nodes is the number of simulated nodes in all regions.
+	Nodes int `json:"nodes"`
 	// BinDir is where the tool binaries were found at creation.
 	BinDir string `json:"binDir"`
 	// AgentPID is the data-plane agent's process (sim), 0 when none runs.
 	AgentPID int `json:"agentPID,omitempty"`
+}
+
+// Timeouts returns the environment's effective timings: its profile's,
+// with heartbeats scaled to its node count (framework.Timeouts.ForNodes).
+func (r *Record) Timeouts() (framework.Timeouts, error) {
+	t, err := framework.TimeoutsFor(r.Profile)
+	if err != nil {
+		return t, err
+	}
+	return t.ForNodes(r.Nodes), nil
 }
 
 // DefaultName is the environment name used when none is given.

@@ -101,6 +101,15 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	nodes := 0
+	for _, r := range topo.Regions {
+		nodes += len(topo.Nodes(r.Name))
+	}
+	if scaled := timeouts.ForNodes(nodes); scaled != timeouts {
+		o.Logger.Info("lengthening node heartbeats for the node count", "nodes", nodes,
+			"lease", scaled.NodeLeaseDuration, "grace", scaled.NodeMonitorGracePeriod)
+		timeouts = scaled
+	}
 	var plat *fixtures.Platform
 	if !o.Bare {
 		if err := RequireBinaries(o.BinDir, "gameday", "inference-sim", "versitygw"); err != nil {
@@ -132,6 +141,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			Topology: o.TopologyFile, CreatedByGameday: true,
 		},
 		Platform:  o.Platform,
+		Nodes:     nodes,
 		Phase:     PhaseCreating,
 		CreatedAt: time.Now().UTC(),
 		BinDir:    o.BinDir,

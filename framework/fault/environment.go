@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 
-	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/topology"
@@ -26,7 +25,7 @@ func ForEnvironment(rec *environment.Record, o Options) (*Target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("environment %s: %w", rec.Name, err)
 	}
-	to, err := framework.TimeoutsFor(rec.Profile)
+	to, err := rec.Timeouts()
 	if err != nil {
 		return nil, err
 	}

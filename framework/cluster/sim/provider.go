@@ -140,7 +140,10 @@ func (p *Provider) Create(ctx context.Context, spec cluster.Spec) (*cluster.Clus
 	for i, n := range spec.Nodes {
 		names[i] = n.Name
 	}
-	if err := cluster.WaitNodesReady(ctx, c, names, spec.Timeouts.NodesReady, spec.Timeouts.Poll, log); err != nil {
+	// Every node costs the control plane a few API calls before the
+	// scheduler may use it, so the wait grows with the node count.
+	wait := spec.Timeouts.NodesReady + time.Duration(len(names))*100*time.Millisecond
+	if err := cluster.WaitNodesReady(ctx, c, names, wait, spec.Timeouts.Poll, log); err != nil {
 		return nil, fmt.Errorf("region %s: %w", spec.Region, err)
 	}
 	log.Info("nodes ready", "nodes", len(names), "took", time.Since(start).Round(time.Millisecond))

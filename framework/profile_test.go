@@ -1,0 +1,29 @@
+package framework
+
+import (
+	"testing"
+	"time"
+)
+
+func TestForNodesBoundsLeaseRenewals(t *testing.T) {
+	fast, _ := TimeoutsFor(ProfileFast)
+	for _, n := range []int{12, 120, 375, 600, 1200, 6000} {
+		got := fast.ForNodes(n)
+		renewals := float64(n) * 4 / got.NodeLeaseDuration.Seconds()
+		if renewals > MaxLeaseRenewals {
+			t.Errorf("%d nodes: %.0f renewals/s with a %s lease, want at most %d", n, renewals, got.NodeLeaseDuration, MaxLeaseRenewals)
+		}
+		if got.NodeLeaseDuration/4 > got.NodeMonitorGracePeriod/3 {
+			t.Errorf("%d nodes: lease %s too long for grace %s (nodes would flap)", n, got.NodeLeaseDuration, got.NodeMonitorGracePeriod)
+		}
+		if got.UnreachableToleration != fast.UnreachableToleration || got.ManifestScale != fast.ManifestScale {
+			t.Errorf("%d nodes: other timings changed", n)
+		}
+	}
+	if small := fast.ForNodes(12); small != fast {
+		t.Errorf("a small environment keeps the profile's timings: %+v", small)
+	}
+	if big := fast.ForNodes(1200); big.NodeLeaseDuration < 19*time.Second {
+		t.Errorf("1200 nodes: lease %s", big.NodeLeaseDuration)
+	}
+}
