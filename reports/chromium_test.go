@@ -20,8 +20,9 @@ import (
 	"gameday.io/gameday/framework/evidence/evidencetest"
 )
 
-// -screenshot regenerates docs/report-screenshot.png from the failing sample.
-var screenshot = flag.Bool("screenshot", false, "write ../docs/report-screenshot.png from sample data")
+// -screenshot writes docs/report-sample.png from the failing sample (the
+// README shows docs/report-screenshot.png, taken from a real run).
+var screenshot = flag.Bool("screenshot", false, "write ../docs/report-sample.png from sample data")
 
 // chromium finds Debian's chromium, installing it with hack/ensure-chromium.sh
 // when missing. Integration tests only: skipped under -short.
@@ -174,10 +175,10 @@ func countColor(img image.Image, r image.Rectangle, c color.NRGBA) int {
 
 func near(a, b uint8) bool { return max(a, b)-min(a, b) < 12 }
 
-// TestScreenshot writes docs/report-screenshot.png (with -screenshot).
+// TestScreenshot writes docs/report-sample.png (with -screenshot).
 func TestScreenshot(t *testing.T) {
 	if !*screenshot {
-		t.Skip("run with -screenshot to regenerate docs/report-screenshot.png")
+		t.Skip("run with -screenshot to write docs/report-sample.png")
 	}
 	bin := chromium(t)
 	ev := evidencetest.Failing()
@@ -187,7 +188,7 @@ func TestScreenshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst := filepath.Join("..", "docs", "report-screenshot.png")
+	dst := filepath.Join("..", "docs", "report-sample.png")
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		t.Fatal(err)
 	}
