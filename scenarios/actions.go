@@ -8,11 +8,13 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/fault"
+	"gameday.io/gameday/framework/timer"
 )
 
 // scheduleActions starts the runbook's actions on their timers from the
@@ -39,7 +41,7 @@ func (d *drill) scheduleActions(ctx context.Context) <-chan struct{} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if !sleepCtx(ctx, delay) {
+			if !timer.Pause(ctx, delay) {
 				return
 			}
 			rec.At = time.Now()
@@ -140,14 +142,16 @@ func alertDelay(env *Env, name string) (time.Duration, error) {
 	if pr == nil {
 		return 0, fmt.Errorf("alert %s: the platform has no PrometheusRule", name)
 	}
-	groups, _, _ := unstructuredSlice(pr.Object, "spec", "groups")
+	groups, _, _ := unstructured.NestedSlice(pr.Object, "spec", "groups")
 	for _, g := range groups {
-		rules, _, _ := unstructuredSlice(g, "rules")
-		for _, r := range rules {
+		gm, _ := g.(map[string]any)
+		rules, _, _ := unstructured.NestedSlice(gm, "rules")
+		for _, rule := range rules {
+			r, _ := rule.(map[string]any)
 			if r["alert"] != name {
 				continue
 			}
-			forStr, _ := r["for"].(string)
+			forStr, _, _ := unstructured.NestedString(r, "for")
 			if forStr == "" {
 				return 0, nil
 			}
@@ -159,27 +163,4 @@ func alertDelay(env *Env, name string) (time.Duration, error) {
 		}
 	}
 	return 0, fmt.Errorf("alert %s is not in the platform's PrometheusRule", name)
-}
-
-// unstructuredSlice reads a list of maps at path.
-func unstructuredSlice(obj map[string]any, path ...string) ([]map[string]any, bool, error) {
-	var cur any = obj
-	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false, nil
-		}
-		cur = m[p]
-	}
-	list, ok := cur.([]any)
-	if !ok {
-		return nil, false, nil
-	}
-	out := make([]map[string]any, 0, len(list))
-	for _, item := range list {
-		if m, ok := item.(map[string]any); ok {
-			out = append(out, m)
-		}
-	}
-	return out, true, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/backup"
 	"gameday.io/gameday/framework/evidence"
@@ -128,7 +130,7 @@ func platformSchedules(env *Env) ([]*backup.Schedule, error) {
 		out = append(out, s)
 	}
 	if v := p.VeleroSchedule; v != nil {
-		expr, _, _ := unstructuredString(v.Object, "spec", "schedule")
+		expr, _, _ := unstructured.NestedString(v.Object, "spec", "schedule")
 		src := backup.Source{}
 		if obj := p.ObjectOf(v); obj != nil {
 			pos := obj.At("spec.schedule")
@@ -142,17 +144,4 @@ func platformSchedules(env *Env) ([]*backup.Schedule, error) {
 		return nil, fmt.Errorf("the platform has no backup schedule (CronJob or Velero Schedule) to drill: %w", framework.ErrInvalid)
 	}
 	return out, nil
-}
-
-func unstructuredString(obj map[string]any, path ...string) (string, bool, error) {
-	var cur any = obj
-	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return "", false, nil
-		}
-		cur = m[p]
-	}
-	s, ok := cur.(string)
-	return s, ok, nil
 }

@@ -15,6 +15,7 @@ import (
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/load"
 	"gameday.io/gameday/framework/measure"
+	"gameday.io/gameday/framework/timer"
 )
 
 // ReportEntry is the name of the Ginkgo report entry in which suites attach
@@ -143,7 +144,7 @@ func (d *drill) run(ctx context.Context) error {
 
 	base := s(d.s.Baseline, baselineFor(t))
 	d.log.Info("baseline", "for", base)
-	if !sleepCtx(ctx, base) {
+	if !timer.Pause(ctx, base) {
 		return ctx.Err()
 	}
 	if _, err := d.gen.Mark("fault"); err != nil {
@@ -163,7 +164,7 @@ func (d *drill) run(ctx context.Context) error {
 		return err
 	}
 	// Hold the fault to its end (a drain's inject already ran its course).
-	if !sleepCtx(ctx, time.Until(e.Until)) {
+	if !timer.Pause(ctx, time.Until(e.Until)) {
 		return ctx.Err()
 	}
 	d.pending = d.pendingReasons(ctx, d.spec.Region)
@@ -319,7 +320,7 @@ func (d *drill) awaitRecovery(ctx context.Context, maxWait time.Duration) {
 		} else {
 			since = time.Time{}
 		}
-		if !sleepCtx(ctx, d.env.Timeouts.Poll) {
+		if !timer.Pause(ctx, d.env.Timeouts.Poll) {
 			return
 		}
 	}
@@ -410,20 +411,4 @@ func (d *drill) has(kind string) bool {
 		}
 	}
 	return false
-}
-
-// sleepCtx waits d or until ctx ends, reporting whether d passed. Drills
-// hold phases for scripted lengths; this never synchronises with anything.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

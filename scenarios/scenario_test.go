@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 )
 
@@ -134,4 +135,22 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("a parsed scenario fails Validate: %v", err)
 		}
 	})
+}
+
+func TestAlertDelayReadsTheRule(t *testing.T) {
+	ref, err := fixtures.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, _ := framework.TimeoutsFor(framework.ProfileFast)
+	env := &Env{Platform: ref, Timeouts: fast}
+	if d, err := alertDelay(env, "InferenceServiceDown"); err != nil || d != 12*time.Second {
+		t.Fatalf("InferenceServiceDown: %s, %v (want its for: 2m scaled by 0.1)", d, err)
+	}
+	if d, err := alertDelay(env, "ZoneFailure"); err != nil || d != 30*time.Second {
+		t.Fatalf("ZoneFailure: %s, %v", d, err)
+	}
+	if _, err := alertDelay(env, "NoSuchAlert"); err == nil {
+		t.Fatal("an alert the rule does not have must be an error")
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"gameday.io/gameday/framework/timer"
 )
 
 // Container restart back-off, as the kubelet's CrashLoopBackOff (10 s
@@ -88,7 +90,7 @@ func (k *Kubelet) lifecycle(ctx context.Context, r *podRun, pod *corev1.Pod, nod
 			k.setReason(r, "start: "+err.Error())
 			k.log.Warn("start inference server", "pod", pod.Name, "err", err)
 			k.report(ctx, r, hostIP, containerState{waiting: "CreateContainerError", message: err.Error()})
-			if !pause(ctx, backoff) {
+			if !timer.Pause(ctx, backoff) {
 				return
 			}
 			continue
@@ -122,7 +124,7 @@ func (k *Kubelet) lifecycle(ctx context.Context, r *podRun, pod *corev1.Pod, nod
 		k.mu.Unlock()
 		k.log.Info("restarting inference server", "pod", pod.Name, "reason", why, "restarts", restarts)
 		k.report(ctx, r, hostIP, containerState{waiting: "CrashLoopBackOff", message: why, restarts: restarts})
-		if !pause(ctx, backoff) {
+		if !timer.Pause(ctx, backoff) {
 			return
 		}
 		backoff = min(2*backoff, k.cfg.Timeouts.Scale(backoffMax))
@@ -212,17 +214,4 @@ func nodeIP(n *corev1.Node) string {
 		}
 	}
 	return ""
-}
-
-// pause waits for d or ctx, reporting whether d passed. It simulates the
-// kubelet's back-off timer; it does not synchronise with anything.
-func pause(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

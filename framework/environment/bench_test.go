@@ -32,6 +32,7 @@ import (
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/cluster/sim"
 	"gameday.io/gameday/framework/environment"
+	"gameday.io/gameday/framework/envtest"
 )
 
 // steadyWindow is how long CPU use is sampled after an environment is up:
@@ -244,7 +245,7 @@ func upDown(ctx context.Context, b *testing.B, o environment.Options, window tim
 // data plane runs, the agent and everything it started.
 func envProcs(b *testing.B, rec *environment.Record) []proc {
 	ps := kwokProcs(b, filepath.Join(rec.StateDir, "kwok"))
-	if rec.AgentPID > 0 && alive(rec.AgentPID) {
+	if rec.AgentPID > 0 && envtest.Alive(rec.AgentPID) {
 		ps = append(ps, proc{pid: rec.AgentPID, name: "gameday-agent", mark: rec.Name})
 		ps = append(ps, descendants(rec.AgentPID, rec.BinDir)...)
 	}

@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"gameday.io/gameday/framework/cluster"
+	"gameday.io/gameday/framework/envtest"
 )
 
 // benchRegions name the regions of generated topologies; the first is primary.
@@ -180,7 +181,7 @@ func measure(ps []proc) usage {
 	u := usage{rssByKey: map[string]int64{}, ticksByKey: map[string]int64{}}
 	for _, p := range ps {
 		st, ok := readStat(p.pid)
-		if !ok || !alive(p.pid) {
+		if !ok || !envtest.Alive(p.pid) {
 			continue
 		}
 		rss, hwm := memKB(p.pid)
@@ -243,7 +244,7 @@ func reap(tb testing.TB, ps []proc, timeout time.Duration) {
 	_ = wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, timeout, true, func(context.Context) (bool, error) {
 		left = left[:0]
 		for _, p := range ps {
-			if alive(p.pid) {
+			if envtest.Alive(p.pid) {
 				left = append(left, p)
 			}
 		}

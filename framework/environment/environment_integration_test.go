@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/cluster/sim"
 	"gameday.io/gameday/framework/environment"
+	"gameday.io/gameday/framework/envtest"
 	"gameday.io/gameday/framework/platform"
 	"gameday.io/gameday/framework/topology"
 )
@@ -49,7 +49,7 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pids := processIDs(t, rec.StateDir)
+	pids := envtest.ProcessIDs(rec.StateDir)
 	downed := false
 	t.Cleanup(func() {
 		if !downed {
@@ -153,7 +153,7 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	}
 	downed = true
 	for _, pid := range pids {
-		if alive(pid) {
+		if envtest.Alive(pid) {
 			t.Errorf("process %d still running after down", pid)
 		}
 	}
@@ -168,34 +168,6 @@ func TestUpDefaultEnvironment(t *testing.T) {
 			t.Errorf("port %s still registered to %s after down", e.Name(), strings.TrimSpace(string(b)))
 		}
 	}
-}
-
-// processIDs reads the pid files kwokctl keeps for every component.
-func processIDs(t *testing.T, stateDir string) []int {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(stateDir, "kwok", "clusters", "*", "pids", "*.pid"))
-	var out []int
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		out = append(out, pid)
-	}
-	return out
-}
-
-// alive reports whether a process exists and is not a zombie.
-func alive(pid int) bool {
-	if syscall.Kill(pid, 0) != nil {
-		return false
-	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	return err == nil && !strings.Contains(string(b), ") Z ")
 }
 
 func abs(x int) int {

@@ -13,6 +13,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+
+	"gameday.io/gameday/framework/timer"
 )
 
 // drain is a voluntary disruption: cordon, then evict through the Eviction
@@ -111,7 +113,7 @@ func (drain) inject(ctx context.Context, t *Target, p *Plan, until time.Time, re
 			}
 		}
 		remaining = next
-		if len(remaining) == 0 || !pause(dctx, retryEvery(t)) {
+		if len(remaining) == 0 || !timer.Pause(dctx, retryEvery(t)) {
 			break
 		}
 	}
@@ -155,17 +157,4 @@ func setUnschedulable(ctx context.Context, t *Target, nodes []string, on bool) e
 		}
 		return nil
 	})
-}
-
-// pause waits d or until ctx ends, reporting whether d passed. It paces
-// retries; it does not synchronise with anything.
-func pause(ctx context.Context, d time.Duration) bool {
-	tm := time.NewTimer(d)
-	defer tm.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-tm.C:
-		return true
-	}
 }

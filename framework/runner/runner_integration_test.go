@@ -3,12 +3,10 @@ package runner_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,7 +14,6 @@ import (
 
 	. "github.com/onsi/gomega"
 
-	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/envtest"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
@@ -149,7 +146,7 @@ func TestRunInterruptLeavesNothingBehind(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(e[0].State).To(Equal(fault.StateActive))
 	}).WithTimeout(5*time.Minute).WithPolling(250*time.Millisecond).Should(Succeed(), "output:\n%s", &out)
-	pids = processIDs(filepath.Dir(journal))
+	pids = envtest.ProcessIDs(filepath.Dir(journal))
 	g.Expect(pids).NotTo(BeEmpty())
 
 	// Ctrl-C reaches the whole foreground process group, as from a terminal.
@@ -162,33 +159,8 @@ func TestRunInterruptLeavesNothingBehind(t *testing.T) {
 		g.Expect(e.IsDir() && !strings.HasPrefix(e.Name(), ".")).To(BeFalse(), "environment %s left behind:\n%s", e.Name(), &out)
 	}
 	for _, pid := range pids {
-		g.Expect(alive(pid)).To(BeFalse(), "process %d of the environment still running", pid)
+		g.Expect(envtest.Alive(pid)).To(BeFalse(), "process %d of the environment still running", pid)
 	}
 	_, err = os.Stat(filepath.Join(reports, "evidence.json"))
 	g.Expect(err).NotTo(HaveOccurred(), "the report of an interrupted run is written:\n%s", &out)
-}
-
-// processIDs lists the environment's control-plane and agent processes.
-func processIDs(envDir string) []int {
-	var out []int
-	files, _ := filepath.Glob(filepath.Join(envDir, "kwok", "clusters", "*", "pids", "*.pid"))
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-			out = append(out, pid)
-		}
-	}
-	var info environment.AgentInfo
-	if b, err := os.ReadFile(filepath.Join(envDir, "agent.json")); err == nil && json.Unmarshal(b, &info) == nil && info.PID > 0 {
-		out = append(out, info.PID)
-	}
-	return out
-}
-
-func alive(pid int) bool {
-	if syscall.Kill(pid, 0) != nil {
-		return false
-	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	return err == nil && !strings.Contains(string(b), ") Z ")
 }
