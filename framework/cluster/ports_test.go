@@ -84,3 +84,25 @@ func TestPortRegistrySkipsBoundPorts(t *testing.T) {
 }
 
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+func TestProcessHelpers(t *testing.T) {
+	if !ProcessRunning(os.Getpid()) {
+		t.Fatal("this process is running")
+	}
+	if ProcessRunning(0) || ProcessRunning(-1) {
+		t.Fatal("no process has pid 0 or -1")
+	}
+	if args := ProcessCmdline(os.Getpid()); len(args) == 0 || args[0] == "" {
+		t.Fatalf("cmdline of this process: %q", args)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "tool"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := MissingBinaries(dir, "tool", "data", "absent"); len(got) != 2 || got[0] != "data" || got[1] != "absent" {
+		t.Fatalf("missing = %v, want [data absent]", got)
+	}
+}

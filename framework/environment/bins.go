@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/cluster"
 )
 
 // BinDirEnv overrides where gameday looks for the binaries `make tools` builds.
@@ -40,14 +41,7 @@ func FindBinDir() string {
 
 // RequireBinaries checks that every named binary is an executable in dir.
 func RequireBinaries(dir string, names ...string) error {
-	var missing []string
-	for _, n := range names {
-		st, err := os.Stat(filepath.Join(dir, n))
-		if err != nil || st.IsDir() || st.Mode()&0o111 == 0 {
-			missing = append(missing, n)
-		}
-	}
-	if len(missing) > 0 {
+	if missing := cluster.MissingBinaries(dir, names...); len(missing) > 0 {
 		return fmt.Errorf("%s not found in %s (run `make tools` to build them, or set %s): %w",
 			strings.Join(missing, ", "), dir, BinDirEnv, framework.ErrMissingBinary)
 	}

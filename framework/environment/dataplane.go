@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -17,6 +16,7 @@ import (
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/storage"
 )
 
@@ -169,15 +169,8 @@ func stopAgent(rec *Record) error {
 
 // isAgent reports whether pid is a live `gameday agent --name name`.
 func isAgent(pid int, name string) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil {
-		return false
-	}
-	args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
-	if stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err != nil || strings.Contains(string(stat), ") Z ") {
-		return false
-	}
-	return len(args) >= 4 && args[1] == "agent" && args[2] == "--name" && args[3] == name
+	args := cluster.ProcessCmdline(pid)
+	return len(args) >= 4 && args[1] == "agent" && args[2] == "--name" && args[3] == name && cluster.ProcessRunning(pid)
 }
 
 // tail returns the last n lines of a file, for error messages.

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 
+	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/environment"
 )
 
@@ -30,10 +30,4 @@ func ProcessIDs(envDir string) []int {
 }
 
 // Alive reports whether a process exists and is not a zombie.
-func Alive(pid int) bool {
-	if syscall.Kill(pid, 0) != nil {
-		return false
-	}
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	return err == nil && !strings.Contains(string(b), ") Z ")
-}
+func Alive(pid int) bool { return cluster.ProcessRunning(pid) }

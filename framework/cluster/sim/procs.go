@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/wait"
+
+	"gameday.io/gameday/framework/cluster"
 )
 
 // clusterProcs lists the processes kwokctl started for a cluster, from the
@@ -34,12 +36,7 @@ func (p *Provider) clusterProcs(name string) map[int]string {
 // ours reports whether pid is still a live process of the cluster in dir
 // (not a zombie, not a recycled PID).
 func ours(pid int, dir string) bool {
-	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil || !strings.Contains(string(cmdline), dir) {
-		return false
-	}
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	return err == nil && !strings.Contains(string(stat), ") Z ")
+	return strings.Contains(strings.Join(cluster.ProcessCmdline(pid), " "), dir) && cluster.ProcessRunning(pid)
 }
 
 // awaitExit waits until none of procs is alive; after grace it kills the

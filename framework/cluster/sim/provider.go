@@ -78,13 +78,7 @@ func New(binDir, workdir string, opts ...Option) (*Provider, error) {
 // Check verifies that every binary the provider runs is present, naming the
 // missing ones (framework.ErrMissingBinary).
 func (p *Provider) Check() error {
-	var missing []string
-	for _, b := range Binaries() {
-		if st, err := os.Stat(filepath.Join(p.binDir, b)); err != nil || st.Mode()&0o111 == 0 {
-			missing = append(missing, b)
-		}
-	}
-	if len(missing) > 0 {
+	if missing := cluster.MissingBinaries(p.binDir, Binaries()...); len(missing) > 0 {
 		return fmt.Errorf("%s not found in %s (run `make tools`): %w", strings.Join(missing, ", "), p.binDir, framework.ErrMissingBinary)
 	}
 	return nil
