@@ -153,24 +153,32 @@ func startAgent(ctx context.Context, s Store, rec *Record, gameday string, t fra
 // then SIGKILL after a grace period. Only a process that is this
 // environment's agent is signalled.
 func stopAgent(rec *Record) error {
-	pid := rec.AgentPID
-	if pid <= 0 || !isAgent(pid, rec.Name) {
+	agent, ok := findAgent(rec.AgentPID, rec.Name)
+	if !ok {
 		return nil
 	}
-	_ = syscall.Kill(pid, syscall.SIGTERM)
-	err := wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, 15*time.Second, true, func(context.Context) (bool, error) {
-		return !isAgent(pid, rec.Name), nil
-	})
-	if err != nil {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
+	_ = syscall.Kill(agent.PID, syscall.SIGTERM)
+	exited := func(context.Context) (bool, error) { return !agent.Running(), nil }
+	if wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, 15*time.Second, true, exited) == nil {
+		return nil
+	}
+	_ = syscall.Kill(agent.PID, syscall.SIGKILL)
+	if err := wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, 5*time.Second, true, exited); err != nil {
+		return fmt.Errorf("data-plane agent %d of %q did not exit after SIGKILL: %w", agent.PID, rec.Name, err)
 	}
 	return nil
 }
 
-// isAgent reports whether pid is a live `gameday agent --name name`.
-func isAgent(pid int, name string) bool {
+// findAgent returns the process pid when it is a live
+// `gameday agent --name name`. It is then followed by its identity (PID and
+// start time): an exiting agent has no command line any more.
+func findAgent(pid int, name string) (cluster.Proc, bool) {
+	proc, ok := cluster.FindProc(pid)
 	args := cluster.ProcessCmdline(pid)
-	return len(args) >= 4 && args[1] == "agent" && args[2] == "--name" && args[3] == name && cluster.ProcessRunning(pid)
+	if !ok || len(args) < 4 || args[1] != "agent" || args[2] != "--name" || args[3] != name || !proc.Running() {
+		return cluster.Proc{}, false
+	}
+	return proc, true
 }
 
 // tail returns the last n lines of a file, for error messages.

@@ -49,15 +49,15 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pids := envtest.ProcessIDs(rec.StateDir)
+	procs := envtest.Processes(rec.StateDir)
 	downed := false
 	t.Cleanup(func() {
 		if !downed {
 			_ = environment.Down(context.Background(), store, name, nil)
 		}
 	})
-	if len(pids) < 10 {
-		t.Errorf("found %d control-plane processes, want at least 10 (5 per region)", len(pids))
+	if len(procs) < 10 {
+		t.Errorf("found %d control-plane processes, want at least 10 (5 per region)", len(procs))
 	}
 
 	zones := map[string]int{}
@@ -152,9 +152,9 @@ func TestUpDefaultEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 	downed = true
-	for _, pid := range pids {
-		if envtest.Alive(pid) {
-			t.Errorf("process %d still running after down", pid)
+	for _, p := range procs {
+		if p.Running() {
+			t.Errorf("process %d still running after down", p.PID)
 		}
 	}
 	if _, err := os.Stat(rec.StateDir); !os.IsNotExist(err) {

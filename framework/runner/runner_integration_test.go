@@ -14,6 +14,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/envtest"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
@@ -137,7 +138,7 @@ func TestRunInterruptLeavesNothingBehind(t *testing.T) {
 
 	// Wait for the zone outage to be injected.
 	var journal string
-	var pids []int
+	var procs []cluster.Proc
 	g.Eventually(func(g Gomega) {
 		files, _ := filepath.Glob(filepath.Join(state, "*", "faults", "*.json"))
 		g.Expect(files).NotTo(BeEmpty())
@@ -146,8 +147,8 @@ func TestRunInterruptLeavesNothingBehind(t *testing.T) {
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(e[0].State).To(Equal(fault.StateActive))
 	}).WithTimeout(5*time.Minute).WithPolling(250*time.Millisecond).Should(Succeed(), "output:\n%s", &out)
-	pids = envtest.ProcessIDs(filepath.Dir(journal))
-	g.Expect(pids).NotTo(BeEmpty())
+	procs = envtest.Processes(filepath.Dir(journal))
+	g.Expect(procs).NotTo(BeEmpty())
 
 	// Ctrl-C reaches the whole foreground process group, as from a terminal.
 	g.Expect(syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)).To(Succeed())
@@ -158,8 +159,8 @@ func TestRunInterruptLeavesNothingBehind(t *testing.T) {
 	for _, e := range entries {
 		g.Expect(e.IsDir() && !strings.HasPrefix(e.Name(), ".")).To(BeFalse(), "environment %s left behind:\n%s", e.Name(), &out)
 	}
-	for _, pid := range pids {
-		g.Expect(envtest.Alive(pid)).To(BeFalse(), "process %d of the environment still running", pid)
+	for _, p := range procs {
+		g.Expect(p.Running()).To(BeFalse(), "process %d of the environment still running", p.PID)
 	}
 	_, err = os.Stat(filepath.Join(reports, "evidence.json"))
 	g.Expect(err).NotTo(HaveOccurred(), "the report of an interrupted run is written:\n%s", &out)
