@@ -23,6 +23,12 @@ var (
 	ErrObjectiveFailed = errors.New("objective not met")
 )
 
+// Invalidf returns bad input found by component (the prefix of the
+// message), wrapping ErrInvalid: "gateway: retries -1 is negative: invalid input".
+func Invalidf(component, format string, args ...any) error {
+	return fmt.Errorf("%s: %s: %w", component, fmt.Sprintf(format, args...), ErrInvalid)
+}
+
 // CommandError is a failed external command with its output kept for the report.
 type CommandError struct {
 	Command []string

@@ -1,7 +1,6 @@
 package load
 
 import (
-	"fmt"
 	"log/slog"
 	"math"
 	"time"
@@ -74,7 +73,7 @@ func defaults() settings {
 }
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("load: "+format+": %w", append(args, framework.ErrInvalid)...)
+	return framework.Invalidf("load", format, args...)
 }
 
 // WithRate sets the total rate in requests per second (default DefaultRate),

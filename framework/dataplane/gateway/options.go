@@ -86,7 +86,7 @@ func defaults() settings {
 }
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("gateway: "+format+": %w", append(args, framework.ErrInvalid)...)
+	return framework.Invalidf("gateway", format, args...)
 }
 
 // WithOutlierDetection sets outlier detection (default DefaultOutlierDetection).

@@ -1,7 +1,6 @@
 package globallb
 
 import (
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -50,7 +49,7 @@ func defaults() settings {
 }
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("global load balancer: "+format+": %w", append(args, framework.ErrInvalid)...)
+	return framework.Invalidf("global load balancer", format, args...)
 }
 
 // WithPrimary names the region clients without a client-region header belong

@@ -1,7 +1,6 @@
 package inference
 
 import (
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -60,7 +59,7 @@ func defaults() settings {
 }
 
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("inference server: "+format+": %w", append(args, framework.ErrInvalid)...)
+	return framework.Invalidf("inference server", format, args...)
 }
 
 // WithIdentity sets the region, zone, node and pod the server reports.
