@@ -1,30 +1,20 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/spf13/cobra"
+	"time"
 )
 
 // runLint runs `gameday lint ARGS` through the lint command alone and
 // returns its output and exit code.
 func runLint(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	cmd := newLintCmd()
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	err := cmd.ExecuteContext(context.Background())
-	return out.String(), exitCode(err)
+	r := execute(t, time.Minute, newLintCmd(), args...)
+	return r.out + r.errOut, r.code
 }
 
 func TestLintCommand(t *testing.T) {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"net"
 	"os"
@@ -22,15 +20,8 @@ import (
 // runLoadCmd runs `gameday load args...` and returns its stdout and exit code.
 func runLoadCmd(t *testing.T, args ...string) (string, int, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := newLoadCmd()
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true // as under the root command
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
-	return out.String(), exitCode(err), err
+	r := execute(t, time.Minute, newLoadCmd(), args...)
+	return r.out, r.code, r.err
 }
 
 func TestLoadCommand(t *testing.T) {

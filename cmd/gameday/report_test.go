@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -16,21 +15,16 @@ import (
 	"gameday.io/gameday/reports/bundle"
 )
 
-// runReportCmds runs a report or verify command and returns its stdout and exit code.
+// runReportCmds runs a report or verify command and returns its output
+// (stdout, stderr, then the error) and exit code.
 func runReportCmds(t *testing.T, cmd *cobra.Command, args ...string) (string, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true // as under the root command
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetErr(&out)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
-	if err != nil {
-		out.WriteString("error: " + err.Error())
+	r := execute(t, time.Minute, cmd, args...)
+	out := r.out + r.errOut
+	if r.err != nil {
+		out += "error: " + r.err.Error()
 	}
-	return out.String(), exitCode(err)
+	return out, r.code
 }
 
 func sampleBundle(t *testing.T) string {

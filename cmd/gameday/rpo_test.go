@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -16,15 +14,8 @@ import (
 // runRPOCmd runs `gameday rpo args...` and returns its stdout and exit code.
 func runRPOCmd(t *testing.T, args ...string) (string, int, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := newRPOCmd()
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true // as under the root command
-	var out bytes.Buffer
-	cmd.SetOut(&out)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
-	return out.String(), exitCode(err), err
+	r := execute(t, 2*time.Minute, newRPOCmd(), args...)
+	return r.out, r.code, r.err
 }
 
 func TestRPOCommandBadInput(t *testing.T) {
