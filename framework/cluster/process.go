@@ -33,6 +33,18 @@ func (p Proc) Running() bool {
 	return ok && st.state != "Z" && st.start == p.Start
 }
 
+// FindProcMatching returns the identity of the running process pid when its
+// command line satisfies match. The identity is taken before the command line
+// is read and confirmed after, so the command line judged is that process's
+// (not a recycled PID's).
+func FindProcMatching(pid int, match func(args []string) bool) (Proc, bool) {
+	p, ok := FindProc(pid)
+	if !ok || !match(ProcessCmdline(pid)) || !p.Running() {
+		return Proc{}, false
+	}
+	return p, true
+}
+
 // ProcessRunning reports whether pid is a live process: it exists and is not
 // a zombie (an exited child nobody has reaped yet).
 func ProcessRunning(pid int) bool {

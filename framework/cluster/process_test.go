@@ -30,6 +30,13 @@ func TestProcIdentity(t *testing.T) {
 	if (Proc{PID: p.PID, Start: p.Start + 1}).Running() {
 		t.Fatal("a process with another start time (a recycled PID) counts as running")
 	}
+	isSleep := func(args []string) bool { return len(args) == 2 && args[1] == "60" }
+	if m, ok := FindProcMatching(p.PID, isSleep); !ok || m != p {
+		t.Fatalf("FindProcMatching(%d, sleep 60) = %+v, %v; want %+v", p.PID, m, ok, p)
+	}
+	if _, ok := FindProcMatching(p.PID, func([]string) bool { return false }); ok {
+		t.Fatal("FindProcMatching accepted a command line its matcher refused")
+	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}

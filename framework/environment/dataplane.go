@@ -173,12 +173,9 @@ func stopAgent(rec *Record) error {
 // `gameday agent --name name`. It is then followed by its identity (PID and
 // start time): an exiting agent has no command line any more.
 func findAgent(pid int, name string) (cluster.Proc, bool) {
-	proc, ok := cluster.FindProc(pid)
-	args := cluster.ProcessCmdline(pid)
-	if !ok || len(args) < 4 || args[1] != "agent" || args[2] != "--name" || args[3] != name || !proc.Running() {
-		return cluster.Proc{}, false
-	}
-	return proc, true
+	return cluster.FindProcMatching(pid, func(args []string) bool {
+		return len(args) >= 4 && args[1] == "agent" && args[2] == "--name" && args[3] == name
+	})
 }
 
 // tail returns the last n lines of a file, for error messages.

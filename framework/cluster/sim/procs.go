@@ -32,8 +32,8 @@ func (p *Provider) clusterProcs(name string) []cluster.Proc {
 		if err != nil || pid <= 0 {
 			continue
 		}
-		proc, ok := cluster.FindProc(pid)
-		if ok && strings.Contains(strings.Join(cluster.ProcessCmdline(pid), " "), dir) && proc.Running() {
+		ours := func(args []string) bool { return strings.Contains(strings.Join(args, " "), dir) }
+		if proc, ok := cluster.FindProcMatching(pid, ours); ok {
 			out = append(out, proc)
 		}
 	}
