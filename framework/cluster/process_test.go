@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"context"
 	"k8s.io/apimachinery/pkg/util/wait"
 )
 
@@ -30,9 +30,17 @@ func TestProcIdentity(t *testing.T) {
 	if (Proc{PID: p.PID, Start: p.Start + 1}).Running() {
 		t.Fatal("a process with another start time (a recycled PID) counts as running")
 	}
+	// Start returns once the child has begun exec, which may be before the
+	// kernel has written the new program's arguments: until then the command
+	// line reads empty. Poll for it rather than racing.
 	isSleep := func(args []string) bool { return len(args) == 2 && args[1] == "60" }
-	if m, ok := FindProcMatching(p.PID, isSleep); !ok || m != p {
-		t.Fatalf("FindProcMatching(%d, sleep 60) = %+v, %v; want %+v", p.PID, m, ok, p)
+	var m Proc
+	err := wait.PollUntilContextTimeout(context.Background(), 5*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
+		m, ok = FindProcMatching(p.PID, isSleep)
+		return ok, nil
+	})
+	if err != nil || m != p {
+		t.Fatalf("FindProcMatching(%d, sleep 60) = %+v, %v (cmdline %q); want %+v", p.PID, m, ok, ProcessCmdline(p.PID), p)
 	}
 	if _, ok := FindProcMatching(p.PID, func([]string) bool { return false }); ok {
 		t.Fatal("FindProcMatching accepted a command line its matcher refused")
@@ -41,7 +49,7 @@ func TestProcIdentity(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Not reaped yet: a zombie, which does not run.
-	err := wait.PollUntilContextTimeout(context.Background(), 10*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(context.Background(), 10*time.Millisecond, 10*time.Second, true, func(context.Context) (bool, error) {
 		return !p.Running(), nil
 	})
 	if err != nil {
