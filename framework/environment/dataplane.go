@@ -144,6 +144,12 @@ func startAgent(ctx context.Context, s Store, rec *Record, gameday string, t fra
 		return json.Unmarshal(b, info) == nil, nil
 	})
 	if err != nil {
+		// Stop it here, by identity: we are its parent, so its PID cannot
+		// be recycled before we reap it, and `down` would look for it by
+		// command line, which a just-started process may not show yet.
+		if agent, ok := cluster.FindProc(cmd.Process.Pid); ok {
+			_ = terminateAgent(agent, rec.Name)
+		}
 		return nil, fmt.Errorf("data-plane agent did not start (log %s): %w", s.AgentLog(rec.Name), err)
 	}
 	return info, nil
@@ -157,6 +163,12 @@ func stopAgent(rec *Record) error {
 	if !ok {
 		return nil
 	}
+	return terminateAgent(agent, rec.Name)
+}
+
+// terminateAgent sends SIGTERM, waits, then SIGKILL, and waits until the
+// process is gone.
+func terminateAgent(agent cluster.Proc, name string) error {
 	_ = syscall.Kill(agent.PID, syscall.SIGTERM)
 	exited := func(context.Context) (bool, error) { return !agent.Running(), nil }
 	if wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, 15*time.Second, true, exited) == nil {
@@ -164,7 +176,7 @@ func stopAgent(rec *Record) error {
 	}
 	_ = syscall.Kill(agent.PID, syscall.SIGKILL)
 	if err := wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, 5*time.Second, true, exited); err != nil {
-		return fmt.Errorf("data-plane agent %d of %q did not exit after SIGKILL: %w", agent.PID, rec.Name, err)
+		return fmt.Errorf("data-plane agent %d of %q did not exit after SIGKILL: %w", agent.PID, name, err)
 	}
 	return nil
 }
