@@ -46,6 +46,30 @@ type htmlDrill struct {
 	Reasons []string
 	// Points is how many timeline points the chart draws from.
 	Points int
+	// EventRows are the drill's cluster events with their offsets.
+	EventRows []eventRow
+}
+
+// eventRow is one cluster event as the report shows it.
+type eventRow struct {
+	// Since is the offset from the first fault ("+8.7 s", "-0.2 s"), or
+	// from the drill's start when it injected none.
+	Since, Clock          string
+	Region, Object, Event string
+}
+
+// eventRows renders d's events relative to its first fault.
+func eventRows(d *evidence.Drill) []eventRow {
+	origin := d.Start
+	if len(d.Faults) > 0 {
+		origin = d.Faults[0].InjectedAt
+	}
+	rows := make([]eventRow, 0, len(d.Events))
+	for _, e := range d.Events {
+		rows = append(rows, eventRow{Since: fmt.Sprintf("%+.1f s", e.At.Sub(origin).Seconds()), Clock: e.At.UTC().Format("15:04:05.000"),
+			Region: e.Region, Object: e.Object, Event: e.Event})
+	}
+	return rows
 }
 
 type htmlView struct {
@@ -64,7 +88,7 @@ func WriteHTML(ev *evidence.Evidence, w io.Writer) error {
 	view := htmlView{Evidence: ev, Findings: allFindings(ev), Reasons: ev.FailureReasons()}
 	for i := range ev.Drills {
 		d := &ev.Drills[i]
-		hd := htmlDrill{Drill: d, Reasons: d.FailureReasons()}
+		hd := htmlDrill{Drill: d, Reasons: d.FailureReasons(), EventRows: eventRows(d)}
 		if d.Timeline != nil && len(d.Timeline.Points) > 0 {
 			svg, err := DrillChart(d)
 			if err != nil {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -71,6 +72,12 @@ func TestWriteHTML(t *testing.T) {
 				for _, o := range d.Objectives {
 					if !strings.Contains(p.text, o.Method) {
 						t.Errorf("drill %s: objective %s's method is not in the report", d.Name, o.Name)
+					}
+				}
+				for _, e := range d.Events {
+					since := fmt.Sprintf("%+.1f s", e.At.Sub(d.Faults[0].InjectedAt).Seconds())
+					if !strings.Contains(p.text, since+e.At.UTC().Format("15:04:05.000")+e.Region+e.Object+e.Event) { // cells, as text nodes in a row
+						t.Errorf("drill %s: event %s %s is not in the report at %s", d.Name, e.Object, e.Event, since)
 					}
 				}
 			}

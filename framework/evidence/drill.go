@@ -33,6 +33,12 @@ type Drill struct {
 	Metrics []Metric `json:"metrics"`
 	// Findings are the drill's observations.
 	Findings []Finding `json:"findings"`
+	// Events are what the control planes did while the drill ran: nodes
+	// turning NotReady or tainted, the inference pods evicted, created,
+	// scheduled and Ready, in time order. They say where recovery time went.
+	Events []Event `json:"events,omitempty"`
+	// EventsDropped counts events not kept (a recorder keeps a bounded number).
+	EventsDropped int `json:"eventsDropped,omitempty"`
 	// Error is why the drill could not complete, if it could not.
 	Error string `json:"error,omitempty"`
 	// Verdict is fail when an objective was missed or not measured, or the
@@ -142,4 +148,16 @@ type Metric struct {
 	Value  float64 `json:"value"`
 	Unit   string  `json:"unit"`
 	Method string  `json:"method,omitempty"`
+}
+
+// Event is one change a control plane made during a drill.
+type Event struct {
+	// At is when the watch saw it (UTC).
+	At     time.Time `json:"at"`
+	Region string    `json:"region"`
+	// Object is "node/NAME" or "pod/NAME".
+	Object string `json:"object"`
+	// Event says what changed ("NotReady (Unknown: NodeStatusUnknown)",
+	// "deleting (DeletionByTaintManager)", "scheduled to NODE", "Ready").
+	Event string `json:"event"`
 }

@@ -106,6 +106,15 @@ func (v *validator) drill(p string, d *Drill) {
 			v.finite(q+".achieved", *o.Achieved)
 		}
 	}
+	for i, e := range d.Events {
+		q := fmt.Sprintf("%s.events[%d]", p, i)
+		v.check(!e.At.IsZero(), q+".at", "not set")
+		v.check(i == 0 || !e.At.Before(d.Events[i-1].At), q+".at", "before the previous event")
+		v.check(e.Region != "", q+".region", "empty")
+		v.check(e.Object != "", q+".object", "empty")
+		v.check(e.Event != "", q+".event", "empty")
+	}
+	v.check(d.EventsDropped >= 0, p+".eventsDropped", "%d is negative", d.EventsDropped)
 	for i, m := range d.Metrics {
 		q := fmt.Sprintf("%s.metrics[%d]", p, i)
 		v.check(m.Name != "", q+".name", "empty")

@@ -62,6 +62,25 @@ func zoneOutage(i int) evidence.Drill {
 			{Name: "time-to-full-capacity", Value: 38.2, Unit: "s", Method: "fault to ready replicas back at 6 (Deployment status watch)"},
 		},
 		Findings: []evidence.Finding{},
+		Events:   zoneOutageEvents(i),
+	}
+}
+
+// zoneOutageEvents is the control plane's side of the zone outage: the
+// zone's nodes NotReady and tainted, their pods evicted, replacements in the
+// other zone.
+func zoneOutageEvents(i int) []evidence.Event {
+	ev := func(s float64, object, what string) evidence.Event {
+		return evidence.Event{At: at(i, s), Region: Primary, Object: object, Event: what}
+	}
+	return []evidence.Event{
+		ev(faultAt+8.7, "node/"+Primary+"-a-gpu-0", "NotReady (Unknown: NodeStatusUnknown)"),
+		ev(faultAt+8.8, "node/"+Primary+"-a-gpu-0", "taint added node.kubernetes.io/unreachable:NoExecute"),
+		ev(faultAt+18.9, "pod/inference-service-7d9c-a1", "deleting (DeletionByTaintManager)"),
+		ev(faultAt+19.0, "pod/inference-service-7d9c-x4", "created"),
+		ev(faultAt+19.1, "pod/inference-service-7d9c-x4", "scheduled to "+Primary+"-b-gpu-2"),
+		ev(faultAt+22.4, "pod/inference-service-7d9c-x4", "Ready"),
+		ev(revertAt+1.2, "node/"+Primary+"-a-gpu-0", "Ready"),
 	}
 }
 
