@@ -31,7 +31,7 @@ func ZoneOutage() *Scenario {
 func NodeLoss() *Scenario {
 	return &Scenario{
 		Name:        "node-loss",
-		Description: "one GPU node running an inference pod loses power; the control plane notices after its grace period and reschedules the pod",
+		Description: "the GPU node running the most inference pods loses power; the control plane notices after its grace period and reschedules its pods",
 		Labels:      []string{"node", "disruptive"},
 		Fault:       Fault{Kind: "node-loss", Region: "primary", Node: "auto"},
 		Objectives: []Objective{

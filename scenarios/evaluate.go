@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,6 +107,9 @@ func (d *drill) objective(o Objective, obj measure.Objective) evidence.Objective
 			e.Detail = fmt.Sprintf("capacity fell to %d Ready replicas and did not come back while the fault held", c.MinReady)
 			if len(d.pending) > 0 {
 				e.Detail += fmt.Sprintf("; %d replacement(s) Pending: %s", len(d.pending), firstReason(d.pending))
+			}
+			if len(d.res.Drill.Events) > 0 {
+				e.Detail += "; in the fault: " + measure.Chain(d.clusterEvents(), region, d.injected, d.reverted).String(d.injected)
 			}
 		}
 		return e
@@ -291,6 +295,11 @@ func (d *drill) addFindings() {
 	if f := d.res.Fault; f != nil && f.Result != nil && f.Spec.Kind == fault.Drain {
 		add("drain-refusals", evidence.SeverityInfo, fmt.Sprintf("the PodDisruptionBudget refused %d eviction attempts (HTTP 429) and allowed %d", f.Result.Refused, f.Result.Evicted))
 	}
+	if flapped := d.untargetedNotReady(); len(flapped) > 0 {
+		add("environment-node-flap", evidence.SeverityWarning, fmt.Sprintf(
+			"%d node(s) no fault targeted went NotReady during the drill (%s): the simulated control plane missed their heartbeats, so the machine was likely overloaded and timings of this drill are suspect",
+			len(flapped), strings.Join(flapped, ", ")))
+	}
 	if len(d.pending) > 0 {
 		add("replacements-pending", evidence.SeverityWarning, fmt.Sprintf("%d replacement pod(s) were still Pending when the fault ended: %s", len(d.pending), firstReason(d.pending)))
 	}
@@ -309,4 +318,31 @@ func (d *drill) addFindings() {
 			}
 		}
 	}
+}
+
+// clusterEvents returns the drill's cluster events in the measure package's type.
+func (d *drill) clusterEvents() []measure.ClusterEvent {
+	out := make([]measure.ClusterEvent, 0, len(d.res.Drill.Events))
+	for _, e := range d.res.Drill.Events {
+		out = append(out, measure.ClusterEvent(e))
+	}
+	return out
+}
+
+// untargetedNotReady lists the nodes ("region/node") that went NotReady
+// during the drill although its fault did not stop them. A region outage
+// stops a whole control plane, whose nodes may read NotReady as it returns.
+func (d *drill) untargetedNotReady() []string {
+	var targeted []string
+	if f := d.res.Fault; f != nil {
+		targeted = f.Nodes
+	}
+	var out []string
+	for _, n := range measure.NodesNotReady(d.clusterEvents(), d.res.Drill.Start, time.Now()) {
+		if slices.Contains(targeted, n) || (d.spec.Kind == fault.RegionOutage && strings.HasPrefix(n, d.spec.Region+"/")) {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
 }

@@ -89,6 +89,7 @@ type drill struct {
 	hold        time.Duration
 	gen         *load.Generator
 	capWatch    map[string]*measure.CapacityWatcher
+	events      []*measure.EventRecorder
 	pdb         *measure.PDBWatcher
 	injected    time.Time
 	reverted    time.Time
@@ -133,10 +134,10 @@ func (d *drill) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer d.stopWatchers() // also what a failed start had started
 	if err := d.startWatchers(ctx); err != nil {
 		return err
 	}
-	defer d.stopWatchers()
 	if err := d.startLoad(ctx); err != nil {
 		return err
 	}
@@ -212,11 +213,12 @@ func (d *drill) resolveFault(ctx context.Context) error {
 	}
 	if spec.Node == "auto" {
 		pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: "app=" + d.env.Target.App})
-		if err != nil || len(pods.Items) == 0 {
-			return fmt.Errorf("pick a node running an inference pod in %s: %v", region, err)
+		if err != nil {
+			return fmt.Errorf("pick a node running an inference pod in %s: %w", region, err)
 		}
-		sort.Slice(pods.Items, func(i, j int) bool { return pods.Items[i].Spec.NodeName < pods.Items[j].Spec.NodeName })
-		spec.Node = pods.Items[0].Spec.NodeName
+		if spec.Node = busiestNode(pods.Items); spec.Node == "" {
+			return fmt.Errorf("pick a node running an inference pod in %s: no inference pod is bound to a node", region)
+		}
 	}
 	d.hold = s(f.Hold, holdFor(spec.Kind, d.env.Timeouts))
 	spec.Duration = d.hold
@@ -235,6 +237,11 @@ func (d *drill) startWatchers(ctx context.Context) error {
 			return err
 		}
 		d.capWatch[r.Name] = w
+		rec := measure.NewEventRecorder(d.env.Clients[r.Name], r.Name, d.env.Namespace(), "app="+d.env.Target.App)
+		if err := rec.Start(ctx); err != nil {
+			return err
+		}
+		d.events = append(d.events, rec)
 	}
 	if d.spec.Kind == fault.Drain || d.has("min-ready") {
 		w, err := measure.NewPDBWatcher(d.env.Clients[d.spec.Region], d.env.Namespace(), "app="+d.env.Target.App)
@@ -254,6 +261,14 @@ func (d *drill) stopWatchers() {
 		d.res.Capacity[region] = w.Samples()
 		w.Stop()
 	}
+	for _, rec := range d.events {
+		rec.Stop()
+		for _, e := range rec.Events() {
+			d.res.Drill.Events = append(d.res.Drill.Events, evidence.Event(e))
+		}
+		d.res.Drill.EventsDropped += rec.Dropped()
+	}
+	sort.SliceStable(d.res.Drill.Events, func(i, j int) bool { return d.res.Drill.Events[i].At.Before(d.res.Drill.Events[j].At) })
 	if d.pdb != nil {
 		r := d.pdb.Result()
 		d.res.PDB = &r
@@ -411,4 +426,26 @@ func (d *drill) has(kind string) bool {
 		}
 	}
 	return false
+}
+
+// busiestNode returns the node running the most of pods (not being
+// deleted), ties broken by name: the worst single node to lose, and the same
+// choice whatever order the API lists pods in. How replicas are packed
+// depends on what earlier drills left (replacements scheduled while a zone
+// returns can land on one node), so "the first node" would lose one replica
+// in one run and three in another.
+func busiestNode(pods []corev1.Pod) string {
+	count := map[string]int{}
+	for _, p := range pods {
+		if p.Spec.NodeName != "" && p.DeletionTimestamp == nil {
+			count[p.Spec.NodeName]++
+		}
+	}
+	best := ""
+	for n, c := range count {
+		if c > count[best] || (c == count[best] && n < best) {
+			best = n
+		}
+	}
+	return best
 }

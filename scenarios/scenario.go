@@ -57,7 +57,8 @@ type Load struct {
 const DefaultRate = 100
 
 // Fault is the fault of a drill. Region may be "primary" or "dr". Node may
-// be "auto": a node running an inference pod in the region.
+// be "auto": the node running the most inference pods in the region (ties
+// by name), the worst single node to lose.
 type Fault struct {
 	Kind   string `yaml:"kind" json:"kind"`
 	Region string `yaml:"region,omitempty" json:"region,omitempty"`
