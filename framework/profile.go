@@ -53,6 +53,12 @@ type Timeouts struct {
 	NodeLeaseDuration time.Duration
 	// NodeEvictionRate is how many nodes per second the node lifecycle
 	// controller taints for eviction in a healthy zone (--node-eviction-rate).
+	// Never exactly 1: kube-controller-manager stops a zone's tainting with
+	// a "never" rate limiter whose QPS() reports 1, and restores it only
+	// when the wanted rate differs from that QPS, so at 1 a zone that once
+	// went through master disruption mode (it does at start-up when the
+	// controller sees every node before kwok reports it Ready) never taints
+	// a lost node again (see NodeEvictionRateOK).
 	NodeEvictionRate float64
 
 	// Manifests.
@@ -131,7 +137,7 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 			NotReadyToleration:     10 * time.Second,
 			UnreachableToleration:  10 * time.Second,
 			NodeLeaseDuration:      6 * time.Second,
-			NodeEvictionRate:       1,
+			NodeEvictionRate:       2,
 			ManifestScale:          0.1,
 			HealthCheckInterval:    500 * time.Millisecond,
 			HealthCheckThreshold:   3,
@@ -173,3 +179,9 @@ func (t Timeouts) ForNodes(n int) Timeouts {
 	t.NodeMonitorGracePeriod = max(t.NodeMonitorGracePeriod, lease)
 	return t
 }
+
+// NodeEvictionRateOK reports whether kube-controller-manager can restore an
+// eviction rate of r after it stopped evictions: any positive rate but 1
+// (client-go's never-limiter reports QPS 1, and the node lifecycle
+// controller's SwapLimiter skips a swap to an equal QPS).
+func NodeEvictionRateOK(r float64) bool { return r > 0 && float32(r) != 1 }

@@ -27,3 +27,22 @@ func TestForNodesBoundsLeaseRenewals(t *testing.T) {
 		t.Errorf("1200 nodes: lease %s", big.NodeLeaseDuration)
 	}
 }
+
+// TestProfilesEvictAfterDisruptionMode: every profile's node eviction rate
+// is one kube-controller-manager can restore after master disruption mode.
+func TestProfilesEvictAfterDisruptionMode(t *testing.T) {
+	for _, p := range Profiles() {
+		tm, err := TimeoutsFor(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !NodeEvictionRateOK(tm.NodeEvictionRate) {
+			t.Errorf("profile %s: node eviction rate %v would stop taint-based eviction for good after a disruption", p, tm.NodeEvictionRate)
+		}
+	}
+	for r, ok := range map[float64]bool{1: false, 0: false, -1: false, 0.1: true, 2: true} {
+		if NodeEvictionRateOK(r) != ok {
+			t.Errorf("NodeEvictionRateOK(%v) = %v", r, !ok)
+		}
+	}
+}

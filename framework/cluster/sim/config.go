@@ -71,6 +71,10 @@ func renderConfig(binDir string, ports []int, t framework.Timeouts) ([]byte, err
 	if len(ports) != len(portOptions) {
 		return nil, fmt.Errorf("render kwokctl config: %d ports, want %d", len(ports), len(portOptions))
 	}
+	if !framework.NodeEvictionRateOK(t.NodeEvictionRate) {
+		return nil, fmt.Errorf("render kwokctl config: node eviction rate %v: kube-controller-manager could never resume tainting lost nodes after a disruption (want > 0 and not 1): %w",
+			t.NodeEvictionRate, framework.ErrInvalid)
+	}
 	opts := map[string]any{
 		"runtime":           "binary",
 		"bindAddress":       "127.0.0.1", // every component listens on loopback only
