@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
 )
@@ -56,5 +57,33 @@ func TestUntargetedNotReady(t *testing.T) {
 	d.res.Fault = &fault.Entry{}
 	if got := strings.Join(d.untargetedNotReady(), ","); got != "europe-west1/a-0" {
 		t.Errorf("region outage: untargeted NotReady = %q", got)
+	}
+}
+
+func TestUntaintedNotReadyScalesWithTheFault(t *testing.T) {
+	tm, err := framework.TimeoutsFor(framework.ProfileProduction) // 5 s monitor period, 0.1 nodes/s
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(-10 * time.Minute)
+	ev := func(s int, node, what string) evidence.Event {
+		return evidence.Event{At: start.Add(time.Duration(s) * time.Second), Region: "us-east1", Object: "node/" + node, Event: what}
+	}
+	// A three-node zone outage: at 0.1 nodes/s the third node is tainted
+	// 20 s after the first, which is not a missing eviction.
+	events := []evidence.Event{
+		ev(60, "a-0", "NotReady (Unknown: NodeStatusUnknown)"), ev(60, "a-1", "NotReady (Unknown: NodeStatusUnknown)"), ev(60, "a-2", "NotReady (Unknown: NodeStatusUnknown)"),
+		ev(60, "a-0", "taint added node.kubernetes.io/unreachable:NoExecute"),
+		ev(70, "a-1", "taint added node.kubernetes.io/unreachable:NoExecute"),
+		ev(80, "a-2", "taint added node.kubernetes.io/unreachable:NoExecute"),
+	}
+	d := &drill{env: &Env{Timeouts: tm}, res: &Result{Drill: evidence.Drill{Start: start, Events: events},
+		Fault: &fault.Entry{Plan: fault.Plan{Nodes: []string{"us-east1/a-0", "us-east1/a-1", "us-east1/a-2"}}}}}
+	if got := d.untaintedNotReady(); len(got) != 0 {
+		t.Errorf("a zone tainted at the eviction rate: %v, want none", got)
+	}
+	d.res.Drill.Events = events[:5] // a-2 never tainted
+	if got := strings.Join(d.untaintedNotReady(), ","); got != "us-east1/a-2" {
+		t.Errorf("untainted = %q, want us-east1/a-2", got)
 	}
 }

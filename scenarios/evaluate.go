@@ -300,6 +300,11 @@ func (d *drill) addFindings() {
 			"%d node(s) no fault targeted went NotReady during the drill (%s): the simulated control plane missed their heartbeats, so the machine was likely overloaded and timings of this drill are suspect",
 			len(flapped), strings.Join(flapped, ", ")))
 	}
+	if stuck := d.untaintedNotReady(); len(stuck) > 0 {
+		add("no-taint-based-eviction", evidence.SeverityWarning, fmt.Sprintf(
+			"%d NotReady node(s) were never tainted NoExecute, so their pods were not evicted (%s): kube-controller-manager stops evictions in a zone it considers disrupted (--unhealthy-zone-threshold, --large-cluster-size-threshold) and in every zone when all nodes are NotReady",
+			len(stuck), strings.Join(stuck, ", ")))
+	}
 	if len(d.pending) > 0 {
 		add("replacements-pending", evidence.SeverityWarning, fmt.Sprintf("%d replacement pod(s) were still Pending when the fault ended: %s", len(d.pending), firstReason(d.pending)))
 	}
@@ -345,4 +350,21 @@ func (d *drill) untargetedNotReady() []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// untaintedNotReady lists nodes that stayed NotReady longer than the node
+// lifecycle controller needs to taint them all (two monitor periods plus one
+// eviction-rate interval per node the fault stopped, plus margin) without
+// ever being tainted.
+func (d *drill) untaintedNotReady() []string {
+	t := d.env.Timeouts
+	nodes := 1
+	if f := d.res.Fault; f != nil && len(f.Nodes) > 0 {
+		nodes = len(f.Nodes)
+	}
+	minDown := 2*t.NodeMonitorPeriod + 5*time.Second
+	if t.NodeEvictionRate > 0 {
+		minDown += time.Duration(float64(nodes) / t.NodeEvictionRate * float64(time.Second))
+	}
+	return measure.UntaintedNotReady(d.clusterEvents(), d.res.Drill.Start, time.Now(), minDown)
 }

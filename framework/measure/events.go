@@ -293,3 +293,47 @@ func NodesNotReady(events []ClusterEvent, from, to time.Time) []string {
 	}
 	return out
 }
+
+// UntaintedNotReady returns the nodes ("region/node") that turned NotReady
+// in [from, to), stayed NotReady for at least minDown, and got no NoExecute
+// taint in that time: the node lifecycle controller did not start evicting
+// their pods (it stops in a zone it considers disrupted).
+func UntaintedNotReady(events []ClusterEvent, from, to time.Time, minDown time.Duration) []string {
+	type down struct {
+		since   time.Time
+		tainted bool
+	}
+	open := map[string]*down{}
+	var out []string
+	judge := func(n string, d *down, until time.Time) {
+		if !d.tainted && until.Sub(d.since) >= minDown && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	for _, e := range events {
+		if !strings.HasPrefix(e.Object, "node/") || e.At.Before(from) || !e.At.Before(to) {
+			continue
+		}
+		n := e.Region + "/" + strings.TrimPrefix(e.Object, "node/")
+		switch {
+		case strings.HasPrefix(e.Event, EventNodeNotReady):
+			if open[n] == nil {
+				open[n] = &down{since: e.At}
+			}
+		case strings.HasPrefix(e.Event, eventTaintAdded) && strings.HasSuffix(e.Event, ":NoExecute"):
+			if d := open[n]; d != nil {
+				d.tainted = true
+			}
+		case e.Event == EventNodeReady || e.Event == EventDeleted:
+			if d := open[n]; d != nil {
+				judge(n, d, e.At)
+				delete(open, n)
+			}
+		}
+	}
+	for n, d := range open {
+		judge(n, d, to)
+	}
+	slices.Sort(out)
+	return out
+}

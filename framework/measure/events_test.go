@@ -150,3 +150,28 @@ func TestChainAndNodesNotReady(t *testing.T) {
 		t.Errorf("empty chain text %q", s)
 	}
 }
+
+func TestUntaintedNotReady(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	ev := func(s float64, node, what string) ClusterEvent {
+		return ClusterEvent{At: at(s), Region: "r", Object: "node/" + node, Event: what}
+	}
+	evs := []ClusterEvent{
+		ev(9, "tainted", "NotReady (Unknown: NodeStatusUnknown)"),
+		ev(9.1, "tainted", eventTaintAdded+"node.kubernetes.io/unreachable:NoExecute"),
+		ev(9, "stuck", "NotReady (Unknown: NodeStatusUnknown)"),         // never tainted, back at 35 s
+		ev(9, "blip", "NotReady (Unknown: NodeStatusUnknown)"),          // back before minDown
+		ev(9, "open", "NotReady (Unknown: NodeStatusUnknown)"),          // still down at the end
+		ev(9.5, "open", eventTaintAdded+"example.com/other:NoSchedule"), // not an eviction taint
+		ev(11, "blip", EventNodeReady),
+		ev(35, "stuck", EventNodeReady),
+		ev(35.1, "tainted", EventNodeReady),
+	}
+	if got := strings.Join(UntaintedNotReady(evs, t0, at(40), 10*time.Second), ","); got != "r/open,r/stuck" {
+		t.Errorf("UntaintedNotReady = %q, want r/open,r/stuck", got)
+	}
+	if got := UntaintedNotReady(evs, t0, at(40), time.Minute); len(got) != 0 {
+		t.Errorf("with minDown 1m: %v, want none", got)
+	}
+}
