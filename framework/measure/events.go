@@ -137,13 +137,8 @@ func (r *EventRecorder) observeNode(key string, obj any) {
 	slices.Sort(s.taints)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	prev, seen := r.state[object]
-	r.state[object] = s
-	if !r.started {
-		return
-	}
-	if !seen {
-		r.add(object, EventCreated)
+	prev, fresh, recording := r.replace(object, s)
+	if !recording || fresh {
 		return
 	}
 	if prev.ready != s.ready {
@@ -191,13 +186,11 @@ func (r *EventRecorder) observePod(key string, obj any) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	prev, seen := r.state[object]
-	r.state[object] = s
-	if !r.started {
+	prev, fresh, recording := r.replace(object, s)
+	if !recording {
 		return
 	}
-	if !seen {
-		r.add(object, EventCreated)
+	if fresh {
 		prev = objectState{ready: "false"}
 	}
 	if s.node != prev.node && s.node != "" {
@@ -217,6 +210,21 @@ func (r *EventRecorder) observePod(key string, obj any) {
 			r.add(object, EventPodDeleting)
 		}
 	}
+}
+
+// replace stores s as object's state and returns the one it had. Before
+// Start nothing is recorded (the state then is the baseline); after it, an
+// object not seen before is fresh and recorded as created. r.mu must be held.
+func (r *EventRecorder) replace(object string, s objectState) (prev objectState, fresh, recording bool) {
+	prev, seen := r.state[object]
+	r.state[object] = s
+	if !r.started {
+		return prev, false, false
+	}
+	if !seen {
+		r.add(object, EventCreated)
+	}
+	return prev, !seen, true
 }
 
 // deleted records a deletion and forgets the object.
