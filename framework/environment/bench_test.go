@@ -32,7 +32,6 @@ import (
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/cluster/sim"
 	"gameday.io/gameday/framework/environment"
-	"gameday.io/gameday/framework/envtest"
 )
 
 // steadyWindow is how long CPU use is sampled after an environment is up:
@@ -245,9 +244,9 @@ func upDown(ctx context.Context, b *testing.B, o environment.Options, window tim
 // data plane runs, the agent and everything it started.
 func envProcs(b *testing.B, rec *environment.Record) []proc {
 	ps := kwokProcs(b, filepath.Join(rec.StateDir, "kwok"))
-	if rec.AgentPID > 0 && envtest.Alive(rec.AgentPID) {
-		ps = append(ps, proc{pid: rec.AgentPID, name: "gameday-agent", mark: rec.Name})
-		ps = append(ps, descendants(rec.AgentPID, rec.BinDir)...)
+	if agent, ok := cluster.FindProc(rec.AgentPID); ok {
+		ps = append(ps, proc{Proc: agent, name: "gameday-agent"})
+		ps = append(ps, descendants(agent.PID)...)
 	}
 	return ps
 }

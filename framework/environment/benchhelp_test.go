@@ -19,7 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"gameday.io/gameday/framework/cluster"
-	"gameday.io/gameday/framework/envtest"
+	"gameday.io/gameday/framework/cluster/sim"
 )
 
 // benchRegions name the regions of generated topologies; the first is primary.
@@ -54,41 +54,38 @@ func writeTopology(tb testing.TB, dir string, regions, nodesPerZone int) string 
 }
 
 // proc is a process a benchmark started (directly or through kwokctl or the
-// data-plane agent). mark is a string its command line contains, checked
-// before it is ever signalled, so a reused pid is never killed.
+// data-plane agent), followed by its identity (PID and start time), so a
+// reused PID is never measured or signalled, and named for per-process
+// figures.
 type proc struct {
-	pid  int
+	cluster.Proc
 	name string
-	mark string
 }
 
-// kwokProcs reads the pid files kwokctl keeps under a work directory
-// (clusters/<cluster>/pids/<component>.pid). kwokctl runs copies of the
-// binaries kept in the cluster's directory, so the work directory marks them.
+// kwokProcs lists the processes kwokctl started under a work directory
+// (every cluster in it), named by their component.
 func kwokProcs(tb testing.TB, workdir string) []proc {
 	tb.Helper()
-	files, err := filepath.Glob(filepath.Join(workdir, "clusters", "*", "pids", "*.pid"))
+	dirs, err := filepath.Glob(filepath.Join(workdir, "clusters", "*"))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	var out []proc
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	for _, dir := range dirs {
+		comps, err := sim.Components(dir)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-		if err != nil {
-			tb.Fatalf("%s: %v", f, err)
+		for _, c := range comps {
+			out = append(out, proc{Proc: c.Proc, name: c.Name})
 		}
-		out = append(out, proc{pid: pid, name: strings.TrimSuffix(filepath.Base(f), ".pid"), mark: workdir})
 	}
 	return out
 }
 
 // descendants returns every live process below pid (children, their
 // children, ...), named by their executable.
-func descendants(pid int, mark string) []proc {
+func descendants(pid int) []proc {
 	children := map[int][]int{}
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
@@ -104,7 +101,9 @@ func descendants(pid int, mark string) []proc {
 	queue := []int{pid}
 	for len(queue) > 0 {
 		for _, c := range children[queue[0]] {
-			out = append(out, proc{pid: c, name: exeName(c), mark: mark})
+			if p, ok := cluster.FindProc(c); ok {
+				out = append(out, proc{Proc: p, name: exeName(c)})
+			}
 			queue = append(queue, c)
 		}
 		queue = queue[1:]
@@ -180,11 +179,14 @@ type usage struct {
 func measure(ps []proc) usage {
 	u := usage{rssByKey: map[string]int64{}, ticksByKey: map[string]int64{}}
 	for _, p := range ps {
-		st, ok := readStat(p.pid)
-		if !ok || !envtest.Alive(p.pid) {
+		if !p.Running() {
 			continue
 		}
-		rss, hwm := memKB(p.pid)
+		st, ok := readStat(p.PID)
+		if !ok {
+			continue
+		}
+		rss, hwm := memKB(p.PID)
 		u.procs++
 		u.rssKB += rss
 		u.hwmKB += hwm
@@ -237,25 +239,22 @@ func perKey[V int64 | float64](m map[string]V, scale float64, unit string) strin
 }
 
 // reap waits until none of ps runs; a process still running at the deadline
-// is reported and killed (only when its command line still carries its mark).
+// is reported and killed (its identity says it is still the one started).
 func reap(tb testing.TB, ps []proc, timeout time.Duration) {
 	tb.Helper()
 	var left []proc
 	_ = wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, timeout, true, func(context.Context) (bool, error) {
 		left = left[:0]
 		for _, p := range ps {
-			if envtest.Alive(p.pid) {
+			if p.Running() {
 				left = append(left, p)
 			}
 		}
 		return len(left) == 0, nil
 	})
 	for _, p := range left {
-		cmd, _ := os.ReadFile("/proc/" + strconv.Itoa(p.pid) + "/cmdline")
-		tb.Errorf("process %d (%s) still running after teardown", p.pid, p.name)
-		if bytes.Contains(cmd, []byte(p.mark)) {
-			_ = syscall.Kill(p.pid, syscall.SIGKILL)
-		}
+		tb.Errorf("process %d (%s) still running after teardown", p.PID, p.name)
+		_ = syscall.Kill(p.PID, syscall.SIGKILL)
 	}
 }
 

@@ -4,10 +4,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"gameday.io/gameday/framework/cluster"
+	"gameday.io/gameday/framework/cluster/sim"
 	"gameday.io/gameday/framework/environment"
 )
 
@@ -15,26 +14,19 @@ import (
 // control-plane component (kwokctl's pid files) and the data-plane agent,
 // each by PID and start time so a recycled PID is never taken for it.
 func Processes(envDir string) []cluster.Proc {
-	var pids []int
-	files, _ := filepath.Glob(filepath.Join(envDir, "kwok", "clusters", "*", "pids", "*.pid"))
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-			pids = append(pids, pid)
+	var out []cluster.Proc
+	dirs, _ := filepath.Glob(filepath.Join(envDir, "kwok", "clusters", "*"))
+	for _, dir := range dirs {
+		comps, _ := sim.Components(dir)
+		for _, c := range comps {
+			out = append(out, c.Proc)
 		}
 	}
 	var info environment.AgentInfo
-	if b, err := os.ReadFile(filepath.Join(envDir, "agent.json")); err == nil && json.Unmarshal(b, &info) == nil && info.PID > 0 {
-		pids = append(pids, info.PID)
-	}
-	var out []cluster.Proc
-	for _, pid := range pids {
-		if p, ok := cluster.FindProc(pid); ok {
+	if b, err := os.ReadFile(filepath.Join(envDir, "agent.json")); err == nil && json.Unmarshal(b, &info) == nil {
+		if p, ok := cluster.FindProc(info.PID); ok {
 			out = append(out, p)
 		}
 	}
 	return out
 }
-
-// Alive reports whether a process exists and is not a zombie.
-func Alive(pid int) bool { return cluster.ProcessRunning(pid) }
