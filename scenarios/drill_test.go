@@ -11,6 +11,7 @@ import (
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
+	"gameday.io/gameday/framework/measure"
 )
 
 func podOn(node string, deleting bool) corev1.Pod {
@@ -41,14 +42,16 @@ func TestBusiestNode(t *testing.T) {
 
 func TestUntargetedNotReady(t *testing.T) {
 	start := time.Now().Add(-time.Minute)
-	notReady := func(region, node string) evidence.Event {
-		return evidence.Event{At: start.Add(10 * time.Second), Region: region, Object: "node/" + node, Event: "NotReady (Unknown: NodeStatusUnknown)"}
+	notReady := func(region, node string) measure.ClusterEvent {
+		return measure.ClusterEvent{At: start.Add(10 * time.Second), Region: region, Object: "node/" + node, Event: "NotReady (Unknown: NodeStatusUnknown)"}
 	}
-	d := &drill{res: &Result{Drill: evidence.Drill{Start: start, Events: []evidence.Event{
-		notReady("us-east1", "a-0"), // the fault's node
-		notReady("us-east1", "a-1"), // a flap
-		notReady("europe-west1", "a-0"),
-	}}, Fault: &fault.Entry{Plan: fault.Plan{Nodes: []string{"us-east1/a-0"}}}}, spec: fault.Spec{Kind: fault.NodeLoss, Region: "us-east1"}}
+	d := &drill{res: &Result{Drill: evidence.Drill{Start: start}, Fault: &fault.Entry{Plan: fault.Plan{Nodes: []string{"us-east1/a-0"}}}},
+		spec: fault.Spec{Kind: fault.NodeLoss, Region: "us-east1"},
+		events: []measure.ClusterEvent{
+			notReady("us-east1", "a-0"), // the fault's node
+			notReady("us-east1", "a-1"), // a flap
+			notReady("europe-west1", "a-0"),
+		}}
 	if got := strings.Join(d.untargetedNotReady(), ","); got != "us-east1/a-1,europe-west1/a-0" {
 		t.Errorf("node loss: untargeted NotReady = %q", got)
 	}
@@ -66,23 +69,23 @@ func TestUntaintedNotReadyScalesWithTheFault(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now().Add(-10 * time.Minute)
-	ev := func(s int, node, what string) evidence.Event {
-		return evidence.Event{At: start.Add(time.Duration(s) * time.Second), Region: "us-east1", Object: "node/" + node, Event: what}
+	ev := func(s int, node, what string) measure.ClusterEvent {
+		return measure.ClusterEvent{At: start.Add(time.Duration(s) * time.Second), Region: "us-east1", Object: "node/" + node, Event: what}
 	}
 	// A three-node zone outage: at 0.1 nodes/s the third node is tainted
 	// 20 s after the first, which is not a missing eviction.
-	events := []evidence.Event{
+	events := []measure.ClusterEvent{
 		ev(60, "a-0", "NotReady (Unknown: NodeStatusUnknown)"), ev(60, "a-1", "NotReady (Unknown: NodeStatusUnknown)"), ev(60, "a-2", "NotReady (Unknown: NodeStatusUnknown)"),
 		ev(60, "a-0", "taint added node.kubernetes.io/unreachable:NoExecute"),
 		ev(70, "a-1", "taint added node.kubernetes.io/unreachable:NoExecute"),
 		ev(80, "a-2", "taint added node.kubernetes.io/unreachable:NoExecute"),
 	}
-	d := &drill{env: &Env{Timeouts: tm}, res: &Result{Drill: evidence.Drill{Start: start, Events: events},
+	d := &drill{env: &Env{Timeouts: tm}, events: events, res: &Result{Drill: evidence.Drill{Start: start},
 		Fault: &fault.Entry{Plan: fault.Plan{Nodes: []string{"us-east1/a-0", "us-east1/a-1", "us-east1/a-2"}}}}}
 	if got := d.untaintedNotReady(); len(got) != 0 {
 		t.Errorf("a zone tainted at the eviction rate: %v, want none", got)
 	}
-	d.res.Drill.Events = events[:5] // a-2 never tainted
+	d.events = events[:5] // a-2 never tainted
 	if got := strings.Join(d.untaintedNotReady(), ","); got != "us-east1/a-2" {
 		t.Errorf("untainted = %q, want us-east1/a-2", got)
 	}

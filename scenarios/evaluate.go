@@ -108,8 +108,8 @@ func (d *drill) objective(o Objective, obj measure.Objective) evidence.Objective
 			if len(d.pending) > 0 {
 				e.Detail += fmt.Sprintf("; %d replacement(s) Pending: %s", len(d.pending), firstReason(d.pending))
 			}
-			if len(d.res.Drill.Events) > 0 {
-				e.Detail += "; in the fault: " + measure.Chain(d.clusterEvents(), region, d.injected, d.reverted).String(d.injected)
+			if len(d.events) > 0 {
+				e.Detail += "; in the fault: " + measure.Chain(d.events, region, d.injected, d.reverted).String(d.injected)
 			}
 		}
 		return e
@@ -325,15 +325,6 @@ func (d *drill) addFindings() {
 	}
 }
 
-// clusterEvents returns the drill's cluster events in the measure package's type.
-func (d *drill) clusterEvents() []measure.ClusterEvent {
-	out := make([]measure.ClusterEvent, 0, len(d.res.Drill.Events))
-	for _, e := range d.res.Drill.Events {
-		out = append(out, measure.ClusterEvent(e))
-	}
-	return out
-}
-
 // untargetedNotReady lists the nodes ("region/node") that went NotReady
 // during the drill although its fault did not stop them. A region outage
 // stops a whole control plane, whose nodes may read NotReady as it returns.
@@ -343,7 +334,7 @@ func (d *drill) untargetedNotReady() []string {
 		targeted = f.Nodes
 	}
 	var out []string
-	for _, n := range measure.NodesNotReady(d.clusterEvents(), d.res.Drill.Start, time.Now()) {
+	for _, n := range measure.NodesNotReady(d.events, d.res.Drill.Start, time.Now()) {
 		if slices.Contains(targeted, n) || (d.spec.Kind == fault.RegionOutage && strings.HasPrefix(n, d.spec.Region+"/")) {
 			continue
 		}
@@ -366,5 +357,5 @@ func (d *drill) untaintedNotReady() []string {
 	if t.NodeEvictionRate > 0 {
 		minDown += time.Duration(float64(nodes) / t.NodeEvictionRate * float64(time.Second))
 	}
-	return measure.UntaintedNotReady(d.clusterEvents(), d.res.Drill.Start, time.Now(), minDown)
+	return measure.UntaintedNotReady(d.events, d.res.Drill.Start, time.Now(), minDown)
 }

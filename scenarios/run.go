@@ -89,7 +89,8 @@ type drill struct {
 	hold        time.Duration
 	gen         *load.Generator
 	capWatch    map[string]*measure.CapacityWatcher
-	events      []*measure.EventRecorder
+	recorders   []*measure.EventRecorder
+	events      []measure.ClusterEvent // what the recorders saw, in time order
 	pdb         *measure.PDBWatcher
 	injected    time.Time
 	reverted    time.Time
@@ -241,7 +242,7 @@ func (d *drill) startWatchers(ctx context.Context) error {
 		if err := rec.Start(ctx); err != nil {
 			return err
 		}
-		d.events = append(d.events, rec)
+		d.recorders = append(d.recorders, rec)
 	}
 	if d.spec.Kind == fault.Drain || d.has("min-ready") {
 		w, err := measure.NewPDBWatcher(d.env.Clients[d.spec.Region], d.env.Namespace(), "app="+d.env.Target.App)
@@ -261,14 +262,15 @@ func (d *drill) stopWatchers() {
 		d.res.Capacity[region] = w.Samples()
 		w.Stop()
 	}
-	for _, rec := range d.events {
+	for _, rec := range d.recorders {
 		rec.Stop()
-		for _, e := range rec.Events() {
-			d.res.Drill.Events = append(d.res.Drill.Events, evidence.Event(e))
-		}
+		d.events = append(d.events, rec.Events()...)
 		d.res.Drill.EventsDropped += rec.Dropped()
 	}
-	sort.SliceStable(d.res.Drill.Events, func(i, j int) bool { return d.res.Drill.Events[i].At.Before(d.res.Drill.Events[j].At) })
+	sort.SliceStable(d.events, func(i, j int) bool { return d.events[i].At.Before(d.events[j].At) })
+	for _, e := range d.events {
+		d.res.Drill.Events = append(d.res.Drill.Events, evidence.Event(e))
+	}
 	if d.pdb != nil {
 		r := d.pdb.Result()
 		d.res.PDB = &r
