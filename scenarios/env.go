@@ -148,10 +148,11 @@ func holdFor(kind fault.Kind, t framework.Timeouts) time.Duration {
 	switch kind {
 	case fault.NodeLoss, fault.ZoneOutage:
 		// Long enough for NotReady (grace plus one monitor period), the
-		// taint-based eviction and the replacements' probes, with margin for
-		// a loaded machine: in the fast profile capacity is back about 21 s
-		// after the node is lost on an idle machine, and a CI run under load
-		// once needed more than 27 s.
+		// taint-based eviction and the replacements' probes, with margin:
+		// in the fast profile capacity is back about 21-22 s after the node
+		// is lost. (A miss once blamed on a loaded machine was
+		// kube-controller-manager never tainting: see
+		// framework.NodeEvictionRateOK.)
 		return t.NodeMonitorGracePeriod + t.NodeMonitorPeriod + t.UnreachableToleration + t.Scale(150*time.Second)
 	case fault.RegionOutage:
 		return max(t.Scale(300*time.Second), 4*t.HealthCheckInterval*time.Duration(t.HealthCheckThreshold))
