@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -61,7 +60,7 @@ type run struct {
 	rec      *recorder
 	streams  []*stream
 	pacers   []*rampPacer
-	sent     atomic.Uint64
+	sent     sends
 	stopOnce sync.Once
 	stop     chan struct{}
 	stopped  time.Time // when the attackers were told to stop; read after done
@@ -81,7 +80,7 @@ func (g *Generator) Start(ctx context.Context) error {
 	if len(clients) == 0 {
 		clients = []string{""}
 	}
-	r := &run{stop: make(chan struct{}), done: make(chan struct{})}
+	r := &run{stop: make(chan struct{}), done: make(chan struct{}), sent: sends{since: time.Now()}}
 	for _, c := range clients {
 		r.streams = append(r.streams, newStream(g.base, g.s.model, c, g.s.v2Fraction, &r.sent))
 	}
@@ -206,7 +205,7 @@ func (g *Generator) Stop() *Timeline {
 	}
 	r.stopOnce.Do(func() { close(r.stop) })
 	<-r.done
-	d := r.stopped.Sub(r.rec.start)
+	d := r.end().Sub(r.rec.start)
 	tl := r.rec.timeline(d)
 	g.fill(tl, r, d)
 	g.run, g.last = nil, tl
@@ -214,11 +213,23 @@ func (g *Generator) Stop() *Timeline {
 	return tl
 }
 
+// end is when the run stopped sending: when the attackers were told to stop,
+// or the latest request if one was still handed out after that (an attacker
+// notices the stop only between hits, and the goroutine that stops them may
+// itself wait for a core). Duration, and the requests Planned by it, then
+// cover every request Sent. Read after done.
+func (r *run) end() time.Time {
+	if last := r.sent.lastAt(); last.After(r.stopped) {
+		return last
+	}
+	return r.stopped
+}
+
 // fill sets what the recorder does not know.
 func (g *Generator) fill(tl *Timeline, r *run, d time.Duration) {
 	tl.URL, tl.Rate, tl.Ramp = g.base, g.s.rate, g.s.ramp
 	tl.ClientRegions = slices.Clone(g.s.clientRegions)
-	tl.Sent = r.sent.Load()
+	tl.Sent = r.sent.n.Load()
 	for _, p := range r.pacers {
 		tl.Planned += uint64(p.expected(d))
 	}

@@ -103,7 +103,7 @@ func (r *run) reportProgress(f func(Progress), interval time.Duration) {
 			p.Elapsed, p.Interval = now.Sub(r.rec.start), now.Sub(last)
 			last = now
 			r.rec.mu.Lock()
-			p.InFlight = r.sent.Load() - r.rec.recorded
+			p.InFlight = r.sent.n.Load() - r.rec.recorded
 			r.rec.mu.Unlock()
 			f(p)
 		}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
@@ -67,10 +68,10 @@ type stream struct {
 	header   http.Header
 	fraction float64
 	n        atomic.Uint64 // requests built
-	sent     *atomic.Uint64
+	sent     *sends
 }
 
-func newStream(base, model, client string, fraction float64, sent *atomic.Uint64) *stream {
+func newStream(base, model, client string, fraction float64, sent *sends) *stream {
 	h := http.Header{"Content-Type": []string{"application/json"}}
 	if client != "" {
 		h.Set(framework.HeaderClientRegion, client)
@@ -84,7 +85,7 @@ func newStream(base, model, client string, fraction float64, sent *atomic.Uint64
 // (vegeta only reads them).
 func (s *stream) targeter() vegeta.Targeter {
 	return func(t *vegeta.Target) error {
-		s.sent.Add(1) // vegeta records a result for every call, even a failed one
+		s.sent.add() // vegeta records a result for every call, even a failed one
 		if t == nil {
 			return fmt.Errorf("load: nil target: %w", vegeta.ErrNilTarget)
 		}
@@ -98,3 +99,25 @@ func (s *stream) targeter() vegeta.Targeter {
 		return nil
 	}
 }
+
+// sends counts the requests a run's streams hand to vegeta and keeps when
+// the latest was handed out, as an offset from since (monotonic).
+type sends struct {
+	since time.Time
+	n     atomic.Uint64
+	last  atomic.Int64 // ns after since
+}
+
+func (c *sends) add() {
+	c.n.Add(1)
+	d := int64(time.Since(c.since))
+	for {
+		old := c.last.Load()
+		if d <= old || c.last.CompareAndSwap(old, d) {
+			return
+		}
+	}
+}
+
+// lastAt is when the latest request was handed out (since, before any).
+func (c *sends) lastAt() time.Time { return c.since.Add(time.Duration(c.last.Load())) }

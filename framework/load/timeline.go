@@ -14,7 +14,8 @@ type Timeline struct {
 	// URL is the base URL the load was sent to.
 	URL string `json:"url"`
 	// Start is when the run began (offset 0); Duration is how long requests
-	// were sent, up to Stop.
+	// were sent, up to Stop (or to the last request, if an attacker sent one
+	// after Stop was called).
 	Start    time.Time     `json:"start"`
 	Duration time.Duration `json:"duration"`
 	// BucketWidth is BucketWidth.
