@@ -48,7 +48,7 @@ chromium: ## install Debian's chromium for the report rendering tests
 	./hack/ensure-chromium.sh
 
 bench: tools build ## benchmarks: load harness vs raw Vegeta, data-plane latency, bring-up times
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./framework/load/... ./framework/dataplane/... ./reports/...
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./framework/load/... ./framework/dataplane/... ./framework/traffic/... ./reports/...
 	$(GO) test -run '^$$' -bench . -benchtime=1x -timeout 60m ./framework/environment/
 
 drill: tools build ## every drill with the production profile (Kubernetes' default timings; ~1 h)

@@ -89,6 +89,9 @@ type Timeouts struct {
 	PodsReady time.Duration
 	// Teardown bounds deleting an environment.
 	Teardown time.Duration
+	// Revert bounds reverting one fault, also after the run that injected
+	// it was interrupted (a region outage waits for its control plane).
+	Revert time.Duration
 	// Poll is the interval of every poll-with-deadline loop.
 	Poll time.Duration
 
@@ -126,6 +129,7 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 			NodesReady:             3 * time.Minute,
 			PodsReady:              10 * time.Minute,
 			Teardown:               2 * time.Minute,
+			Revert:                 5 * time.Minute,
 			Poll:                   time.Second,
 			StabilityWindow:        60 * time.Second,
 			ClockFactor:            600,
@@ -146,6 +150,7 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 			NodesReady:             time.Minute,
 			PodsReady:              2 * time.Minute,
 			Teardown:               time.Minute,
+			Revert:                 3 * time.Minute,
 			Poll:                   200 * time.Millisecond,
 			StabilityWindow:        5 * time.Second,
 			ClockFactor:            7200,
@@ -185,3 +190,13 @@ func (t Timeouts) ForNodes(n int) Timeouts {
 // (client-go's never-limiter reports QPS 1, and the node lifecycle
 // controller's SwapLimiter skips a swap to an equal QPS).
 func NodeEvictionRateOK(r float64) bool { return r > 0 && float32(r) != 1 }
+
+// RevertTimeout is Revert, or the default profile's when t leaves it zero
+// (a Timeouts built by hand in a test).
+func (t Timeouts) RevertTimeout() time.Duration {
+	if t.Revert > 0 {
+		return t.Revert
+	}
+	d, _ := TimeoutsFor(DefaultProfile)
+	return d.Revert
+}

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/measure"
@@ -80,7 +81,7 @@ func TestUntaintedNotReadyScalesWithTheFault(t *testing.T) {
 		ev(70, "a-1", "taint added node.kubernetes.io/unreachable:NoExecute"),
 		ev(80, "a-2", "taint added node.kubernetes.io/unreachable:NoExecute"),
 	}
-	d := &drill{env: &Env{Timeouts: tm}, events: events, res: &Result{Drill: evidence.Drill{Start: start},
+	d := &drill{env: &Env{Env: &environment.Env{Timeouts: tm}}, events: events, res: &Result{Drill: evidence.Drill{Start: start},
 		Fault: &fault.Entry{Plan: fault.Plan{Nodes: []string{"us-east1/a-0", "us-east1/a-1", "us-east1/a-2"}}}}}
 	if got := d.untaintedNotReady(); len(got) != 0 {
 		t.Errorf("a zone tainted at the eviction rate: %v, want none", got)

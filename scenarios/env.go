@@ -9,71 +9,33 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/kubernetes"
 
-	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/cluster"
-	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/fault"
 )
 
-// Env is an environment drills run against.
+// Env is an environment drills run against: the opened environment and
+// the target its faults run against.
 type Env struct {
-	Record   *environment.Record
-	Store    environment.Store
-	Platform *fixtures.Platform
-	Timeouts framework.Timeouts
-	Target   *fault.Target
-	Agent    *dataplane.Client
-	// Clients by region.
-	Clients map[string]kubernetes.Interface
-	Logger  *slog.Logger
+	*environment.Env
+	Target *fault.Target
 }
 
-// Connect opens an environment `gameday up` created.
+// Connect opens an environment `gameday up` created with a data plane.
 func Connect(store environment.Store, name string, log *slog.Logger) (*Env, error) {
-	if log == nil {
-		log = framework.DiscardLogger()
-	}
-	rec, err := store.Load(name)
+	e, err := environment.Open(store, name, log)
 	if err != nil {
 		return nil, err
 	}
-	if rec.Phase != environment.PhaseReady {
-		return nil, fmt.Errorf("environment %s is %s, not ready: %w", name, rec.Phase, framework.ErrInvalid)
-	}
-	if rec.AgentURL == "" {
+	if e.Agent == nil {
 		return nil, fmt.Errorf("environment %s has no data plane (created with --bare?): %w", name, framework.ErrInvalid)
 	}
-	plat, err := environment.LoadPlatform(rec.Platform)
-	if err != nil {
-		return nil, err
-	}
-	t, err := rec.Timeouts()
-	if err != nil {
-		return nil, err
-	}
-	target, err := fault.ForEnvironment(rec, fault.Options{Logger: log})
-	if err != nil {
-		return nil, err
-	}
-	e := &Env{Record: rec, Store: store, Platform: plat, Timeouts: t, Target: target,
-		Agent: dataplane.NewClient(rec.AgentURL), Clients: map[string]kubernetes.Interface{}, Logger: log}
-	for _, r := range rec.Regions {
-		c, err := cluster.Client(r.Kubeconfig)
-		if err != nil {
-			return nil, err
-		}
-		e.Clients[r.Name] = c
-	}
-	target.Clients = e.Clients
-	return e, nil
+	return &Env{Env: e, Target: e.FaultTarget(environment.FaultOptions{})}, nil
 }
 
 // Namespace and Deployment of the inference workload.
-func (e *Env) Namespace() string  { return e.Target.Namespace }
+func (e *Env) Namespace() string  { return e.Target.Workload.Namespace }
 func (e *Env) Deployment() string { return e.Platform.Deployment.Name }
 
 // regionByRole resolves "primary", "dr", "" (primary) or a region name.
@@ -143,25 +105,14 @@ func replicas(d *appsv1.Deployment) int32 {
 	return *d.Spec.Replicas
 }
 
-// holdFor sizes a fault's hold from the profile when the scenario leaves it zero.
+// holdFor sizes a fault's hold from the profile when the scenario leaves
+// it zero: each fault kind says how long it needs.
 func holdFor(kind fault.Kind, t framework.Timeouts) time.Duration {
-	switch kind {
-	case fault.NodeLoss, fault.ZoneOutage:
-		// Long enough for NotReady (grace plus one monitor period), the
-		// taint-based eviction and the replacements' probes, with margin:
-		// in the fast profile capacity is back about 21-22 s after the node
-		// is lost. (A miss once blamed on a loaded machine was
-		// kube-controller-manager never tainting: see
-		// framework.NodeEvictionRateOK.)
-		return t.NodeMonitorGracePeriod + t.NodeMonitorPeriod + t.UnreachableToleration + t.Scale(150*time.Second)
-	case fault.RegionOutage:
-		return max(t.Scale(300*time.Second), 4*t.HealthCheckInterval*time.Duration(t.HealthCheckThreshold))
-	case fault.Drain:
-		return max(t.Scale(120*time.Second), 5*time.Second)
-	case fault.StorageOutage:
-		return max(t.Scale(150*time.Second), 10*time.Second)
+	d, err := fault.DefaultHold(kind, t)
+	if err != nil {
+		return t.Scale(60 * time.Second)
 	}
-	return t.Scale(60 * time.Second)
+	return d
 }
 
 func baselineFor(t framework.Timeouts) time.Duration {

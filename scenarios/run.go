@@ -213,7 +213,7 @@ func (d *drill) resolveFault(ctx context.Context) error {
 		spec.Zone = r.Zones[0]
 	}
 	if spec.Node == "auto" {
-		pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: "app=" + d.env.Target.App})
+		pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: d.env.Target.Workload.String()})
 		if err != nil {
 			return fmt.Errorf("pick a node running an inference pod in %s: %w", region, err)
 		}
@@ -238,14 +238,14 @@ func (d *drill) startWatchers(ctx context.Context) error {
 			return err
 		}
 		d.capWatch[r.Name] = w
-		rec := measure.NewEventRecorder(d.env.Clients[r.Name], r.Name, d.env.Namespace(), "app="+d.env.Target.App)
+		rec := measure.NewEventRecorder(d.env.Clients[r.Name], r.Name, d.env.Namespace(), d.env.Target.Workload.String())
 		if err := rec.Start(ctx); err != nil {
 			return err
 		}
 		d.recorders = append(d.recorders, rec)
 	}
 	if d.spec.Kind == fault.Drain || d.has("min-ready") {
-		w, err := measure.NewPDBWatcher(d.env.Clients[d.spec.Region], d.env.Namespace(), "app="+d.env.Target.App)
+		w, err := measure.NewPDBWatcher(d.env.Clients[d.spec.Region], d.env.Namespace(), d.env.Target.Workload.String())
 		if err != nil {
 			return err
 		}
@@ -375,7 +375,7 @@ func loadGood(tl *load.Timeline, t time.Time, threshold float64) bool {
 
 // pendingReasons lists why a region's inference pods are Pending, as the scheduler said.
 func (d *drill) pendingReasons(ctx context.Context, region string) []string {
-	pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: "app=" + d.env.Target.App})
+	pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: d.env.Target.Workload.String()})
 	if err != nil {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/environment"
 )
 
 func TestBuiltinsAreValid(t *testing.T) {
@@ -143,7 +144,7 @@ func TestAlertDelayReadsTheRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	fast, _ := framework.TimeoutsFor(framework.ProfileFast)
-	env := &Env{Platform: ref, Timeouts: fast}
+	env := &Env{Env: &environment.Env{Platform: ref, Timeouts: fast}}
 	if d, err := alertDelay(env, "InferenceServiceDown"); err != nil || d != 12*time.Second {
 		t.Fatalf("InferenceServiceDown: %s, %v (want its for: 2m scaled by 0.1)", d, err)
 	}

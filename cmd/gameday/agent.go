@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/cluster/sim"
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/environment"
 )
@@ -44,12 +42,12 @@ func newAgentCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cp, err := sim.New(rec.BinDir, filepath.Join(rec.StateDir, "kwok"), sim.WithLogger(log))
+			prov, err := environment.ProviderOf(rec, log)
 			if err != nil {
 				return err
 			}
 			a, err := dataplane.StartAgent(ctx, dataplane.AgentConfig{
-				Env: &rec.Environment, Platform: plat, Timeouts: t, BinDir: rec.BinDir, Dir: rec.StateDir, ControlPlane: cp,
+				Env: &rec.Environment, Platform: plat, Timeouts: t, BinDir: rec.BinDir, Dir: rec.StateDir, Provider: prov,
 				AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, Logger: log,
 			})
 			if err != nil {

@@ -28,23 +28,11 @@ func (f *faultFlags) add(cmd *cobra.Command) {
 
 // target loads the environment and builds the fault target.
 func (f *faultFlags) target(cmd *cobra.Command) (*fault.Target, error) {
-	rec, err := loadReady(f.env.name)
+	env, err := environment.Open(store(), f.env.name, framework.Logger(cmd.Context()))
 	if err != nil {
 		return nil, err
 	}
-	return fault.ForEnvironment(rec, fault.Options{Guard: fault.Guard{AllowContexts: f.allow}, Logger: framework.Logger(cmd.Context()), Seed: f.seed})
-}
-
-// loadReady loads an environment that finished `up`.
-func loadReady(name string) (*environment.Record, error) {
-	rec, err := store().Load(name)
-	if err != nil {
-		return nil, err
-	}
-	if rec.Phase != environment.PhaseReady {
-		return nil, fmt.Errorf("environment %s is %s, not ready: %w", name, rec.Phase, framework.ErrInvalid)
-	}
-	return rec, nil
+	return env.FaultTarget(environment.FaultOptions{Guard: fault.Guard{AllowContexts: f.allow}, Seed: f.seed}), nil
 }
 
 func newInjectCmd() *cobra.Command {
@@ -54,10 +42,6 @@ func newInjectCmd() *cobra.Command {
 		dryRun bool
 		detach bool
 	)
-	kinds := make([]string, 0, len(fault.Kinds()))
-	for _, k := range fault.Kinds() {
-		kinds = append(kinds, string(k))
-	}
 	cmd := &cobra.Command{
 		Use:   "inject KIND",
 		Short: "Inject a fault, hold it for --duration, then revert it",
@@ -66,15 +50,8 @@ Ctrl-C reverts at once. The fault is written to the environment's journal
 before it is injected; if this process is killed, the data-plane agent reverts
 it when its duration ends, and ` + "`gameday recover`" + ` reverts it at once.
 
-Kinds: ` + strings.Join(kinds, ", ") + `
-  pod-kill        kill one inference pod (--pod, default: a random one)
-  node-loss       a node stops heartbeating (--node)
-  zone-outage     every node of a zone at once (--zone)
-  storage-outage  a region's model storage fails (--mode backend-error|backend-timeout|cache-error|cache-timeout)
-  region-outage   nodes, servers, gateway, storage and control plane of --region
-  partition       cut --region from --peer (routing and replication)
-  drain           cordon and evict --node or --zone through the Eviction API (PDBs apply)
-
+Kinds (every kind also takes --region and --duration):
+` + fault.Help() + `
 Faults only touch environments gameday created (or --allow-context) and
 namespaces labelled gameday.io/chaos=enabled.`,
 		Example: `  gameday inject zone-outage --zone us-east1-a --duration 2m --dry-run
@@ -102,8 +79,8 @@ namespaces labelled gameday.io/chaos=enabled.`,
 				return nil
 			}
 			if detach {
-				if p.Spec.Kind == fault.Drain {
-					return fmt.Errorf("a drain runs in the foreground (it evicts until its duration ends); drop --detach: %w", framework.ErrInvalid)
+				if d, _ := fault.Lookup(p.Spec.Kind); d.Foreground {
+					return fmt.Errorf("%s runs in the foreground (it works until its duration ends); drop --detach: %w", p.Spec.Kind, framework.ErrInvalid)
 				}
 				e, err := fault.Inject(cmd.Context(), t, p)
 				if err != nil {

@@ -11,12 +11,12 @@ import (
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/evidence"
-	"gameday.io/gameday/framework/runner"
+	"gameday.io/gameday/internal/app"
 )
 
 func newRunCmd() *cobra.Command {
 	var (
-		o       runner.Options
+		o       app.Options
 		profile string
 	)
 	cmd := &cobra.Command{
@@ -43,7 +43,7 @@ Exit codes: 0 every objective met, 1 an objective missed, 2 bad input,
 				return err
 			}
 			o.Profile, o.Store, o.Out, o.Logger = p, store(), cmd.ErrOrStderr(), framework.Logger(cmd.Context())
-			out, err := runner.Run(cmd.Context(), o)
+			out, err := app.Run(cmd.Context(), o)
 			if out != nil && out.Evidence != nil {
 				printVerdict(cmd.OutOrStdout(), out.Evidence)
 				fmt.Fprintf(cmd.OutOrStdout(), "\nreport: %s\n", filepath.Join(out.ReportDir, "report.html"))

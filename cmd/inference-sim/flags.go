@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/dataplane/inference"
+	"gameday.io/gameday/framework/inference"
 	"gameday.io/gameday/framework/storage"
 )
 

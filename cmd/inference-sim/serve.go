@@ -9,7 +9,7 @@ import (
 	"os"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/dataplane/inference"
+	"gameday.io/gameday/framework/inference"
 )
 
 // serve builds the server from cfg and serves until ctx ends.

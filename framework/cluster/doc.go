@@ -1,6 +1,5 @@
-// Package cluster defines how gameday gets one Kubernetes cluster per region:
-// a small Provider interface with optional abilities (stopping a node's
-// heartbeats, stopping a control plane) discovered by type assertion, and
-// helpers shared by the backends. The backends live in subpackages: sim
-// (kwokctl --runtime binary with kwok-simulated GPU nodes), kind and existing.
+// Package cluster holds helpers every provider and the data plane share:
+// Kubernetes clients and node readiness, local processes followed by
+// identity (PID and start time), and the machine-wide port registry. The
+// providers themselves are in framework/provider.
 package cluster

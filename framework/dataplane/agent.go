@@ -11,19 +11,18 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
-	"gameday.io/gameday/framework/dataplane/gateway"
-	"gameday.io/gameday/framework/dataplane/globallb"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/storage"
 	"gameday.io/gameday/framework/topology"
+	"gameday.io/gameday/framework/traffic/gateway"
+	"gameday.io/gameday/framework/traffic/globallb"
 )
-
-// ServiceName is the Service whose EndpointSlices feed each regional gateway.
-const ServiceName = "inference-service"
 
 // AgentConfig configures an environment's data plane.
 type AgentConfig struct {
@@ -37,9 +36,13 @@ type AgentConfig struct {
 	BinDir string
 	// Dir receives storage data and logs.
 	Dir string
-	// ControlPlane stops and starts regions' control planes (region outage);
-	// nil when the provider cannot.
-	ControlPlane cluster.ControlPlaneController
+	// Provider is the environment's provider: its abilities host pods
+	// (sim), stop control planes (region outage) and bring stopped nodes
+	// back when their fault runs out.
+	Provider provider.Provider
+	// HostAddress is where pods reach the data plane's storage (default
+	// 127.0.0.1: pods served on this machine).
+	HostAddress string
 	// Credentials are the S3 root keys of every region's storage.
 	AccessKey, SecretKey string
 	Logger               *slog.Logger
@@ -62,13 +65,13 @@ type Agent struct {
 // regionPlane is one region's share of the data plane.
 type regionPlane struct {
 	name    string
-	cluster string
+	cluster provider.Cluster
 	role    framework.Role
 	client  kubernetes.Interface
 	server  *storage.Server
 	cache   *storage.Cache
 	gw      *gateway.Gateway
-	kubelet *Kubelet
+	pods    provider.Pods // nil when real kubelets run the pods
 	eps     *endpointSync
 }
 
@@ -80,6 +83,12 @@ type regionPlane struct {
 func StartAgent(ctx context.Context, cfg AgentConfig) (a *Agent, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = framework.DiscardLogger()
+	}
+	if cfg.Provider == nil {
+		return nil, fmt.Errorf("data plane: no provider: %w", framework.ErrInvalid)
+	}
+	if cfg.HostAddress == "" {
+		cfg.HostAddress = "127.0.0.1"
 	}
 	if cfg.AccessKey == "" || cfg.SecretKey == "" {
 		return nil, fmt.Errorf("data plane: S3 credentials are required: %w", framework.ErrInvalid)
@@ -122,7 +131,7 @@ func (a *Agent) go_(f func()) {
 }
 
 func (a *Agent) startRegion(ctx, runCtx context.Context, index int, r framework.Region) (*regionPlane, error) {
-	rp := &regionPlane{name: r.Name, role: r.Role, cluster: r.Cluster}
+	rp := &regionPlane{name: r.Name, role: r.Role, cluster: provider.ClusterOf(r)}
 	log := a.log.With("region", r.Name)
 	c, err := cluster.Client(r.Kubeconfig)
 	if err != nil {
@@ -165,34 +174,50 @@ func (a *Agent) startRegion(ctx, runCtx context.Context, index int, r framework.
 	if err := os.MkdirAll(filepath.Join(a.cfg.Dir, "logs", r.Name), 0o755); err != nil {
 		return rp, err
 	}
-	rp.eps = &endpointSync{client: c, namespace: a.namespace(), service: ServiceName, sink: rp.gw, log: log}
-	rp.kubelet = NewKubelet(KubeletConfig{
-		Region: r.Name, Client: c, Server: a.serverSpec(rp), PodIPPrefix: fmt.Sprintf("10.%d", 101+index),
-		AddressChanged: rp.eps.resync, Timeouts: a.cfg.Timeouts, Logger: log,
-	})
-	rp.eps.kubelet = rp.kubelet
-	a.go_(func() {
-		if err := rp.kubelet.Run(runCtx); err != nil {
-			log.Error("kubelet stopped", "err", err)
+	svc := a.service()
+	rp.eps = &endpointSync{client: c, namespace: svc.Namespace, service: svc.Name, sink: rp.gw, log: log, resolve: podAddress(svc)}
+	if host, ok := a.cfg.Provider.(provider.PodHost); ok {
+		rp.pods, err = host.HostPods(provider.PodHostConfig{
+			Region: r.Name, Index: index, Client: c, Server: a.serverSpec(rp),
+			AddressChanged: rp.eps.resync, Timeouts: a.cfg.Timeouts, Logger: log,
+		})
+		if err != nil {
+			return rp, err
 		}
-	})
+		rp.eps.resolve = hostedAddress(rp.pods)
+		a.go_(func() {
+			if err := rp.pods.Run(runCtx); err != nil {
+				log.Error("pod host stopped", "err", err)
+			}
+		})
+	}
 	a.go_(func() { rp.eps.run(runCtx) })
 	return rp, nil
 }
 
-// namespace is where the inference Deployment lives.
-func (a *Agent) namespace() string {
+// service is the Service whose EndpointSlices feed each regional gateway:
+// the one clients use to reach the workload under test, in the workload's
+// namespace when its manifest names none.
+func (a *Agent) service() types.NamespacedName {
+	ns := corev1.NamespaceDefault
 	if d := a.cfg.Platform.Deployment; d != nil && d.Namespace != "" {
-		return d.Namespace
+		ns = d.Namespace
 	}
-	return corev1.NamespaceDefault
+	s := a.cfg.Platform.Service
+	if s == nil {
+		return types.NamespacedName{Namespace: ns}
+	}
+	if s.Namespace != "" {
+		ns = s.Namespace
+	}
+	return types.NamespacedName{Namespace: ns, Name: s.Name}
 }
 
 // serverSpec returns how to start a region's inference servers: each loads
 // its model through the regional cache.
-func (a *Agent) serverSpec(rp *regionPlane) func(pod *corev1.Pod, node *corev1.Node) ServerSpec {
-	return func(pod *corev1.Pod, node *corev1.Node) ServerSpec {
-		return ServerSpec{
+func (a *Agent) serverSpec(rp *regionPlane) func(pod *corev1.Pod, node *corev1.Node) provider.ServerSpec {
+	return func(pod *corev1.Pod, node *corev1.Node) provider.ServerSpec {
+		return provider.ServerSpec{
 			Binary: filepath.Join(a.cfg.BinDir, "inference-sim"),
 			Args: []string{
 				"--region", rp.name, "--zone", node.Labels[topology.LabelZone], "--node", node.Name, "--pod", pod.Name,

@@ -1,18 +1,15 @@
-// Package dataplane runs the sim environment's data plane honestly. kwok
-// nodes run no containers, so for every inference pod bound to a live node a
-// real inference server process is started on loopback, and this package
-// plays the kubelet's part for those pods: it reports them Running, probes
-// readiness and liveness with the manifest's timings (scaled by the profile),
-// restarts servers whose liveness fails, and confirms deletions. When the
-// fault layer stops a node's heartbeats, the node's servers die at once
-// (connections refused) while the control plane notices on its own timers.
+// Package dataplane is an environment's data plane, shared by the providers
+// whose clusters gameday builds (sim, kind): per region, model storage (a
+// real S3 server with a regional cache, replicated from the primary) and a
+// regional gateway fed from the workload Service's EndpointSlices, as a mesh
+// would, so traffic keeps flowing to a dead node's pods until the control
+// plane or outlier detection removes them; a global load balancer in front;
+// and a fault table whose faults end at their deadline even if the process
+// that injected them died.
 //
-// Regional gateways take their endpoints from the Service's EndpointSlices,
-// as a mesh would, so traffic keeps flowing to a dead node's pods until the
-// control plane or outlier detection removes them. Fake pod IPs are never
-// dialed: each endpoint maps to its server's loopback address.
-//
-// The Agent ties it together per environment: model storage, the kubelets,
-// gateways, the global load balancer, replication, and a control API the
-// fault layer and `gameday status` use. `gameday up` runs it as a daemon.
+// Who runs the pods is the provider's business: real kubelets on kind (the
+// gateway dials pod IPs), or, on sim, the provider's pod host
+// (provider.PodHost: the simulated kubelet), whose servers the gateway
+// reaches on loopback. The Agent ties it together and serves a control API
+// the fault layer and `gameday status` use; `gameday up` runs it as a daemon.
 package dataplane

@@ -1,6 +1,12 @@
 package dataplane
 
 import (
+	"net"
+	"strconv"
+
+	"gameday.io/gameday/framework/provider"
+	"k8s.io/apimachinery/pkg/types"
+
 	"context"
 	"log/slog"
 	"sort"
@@ -12,7 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
 
-	"gameday.io/gameday/framework/dataplane/gateway"
+	"gameday.io/gameday/framework/traffic/gateway"
 )
 
 // EndpointSink receives a region's current endpoint set (the gateway).
@@ -27,9 +33,10 @@ type endpointSync struct {
 	client    kubernetes.Interface
 	namespace string
 	service   string
-	kubelet   *Kubelet
-	sink      EndpointSink
-	log       *slog.Logger
+	// resolve maps a ready endpoint to the address its server listens on.
+	resolve func(ep discoveryv1.Endpoint, ports []discoveryv1.EndpointPort) (string, bool)
+	sink    EndpointSink
+	log     *slog.Logger
 
 	mu      sync.Mutex
 	slices  cache.Store
@@ -93,7 +100,7 @@ func (e *endpointSync) resync() {
 			if ep.TargetRef == nil || ep.TargetRef.Kind != "Pod" {
 				continue
 			}
-			addr, ok := e.kubelet.Address(ep.TargetRef.UID)
+			addr, ok := e.resolve(ep, s.Ports)
 			if !ok {
 				continue
 			}
@@ -129,4 +136,23 @@ func equalEndpoints(a, b []gateway.Endpoint) bool {
 		}
 	}
 	return true
+}
+
+// hostedAddress resolves endpoints to the loopback servers a pod host runs.
+func hostedAddress(pods provider.Pods) func(discoveryv1.Endpoint, []discoveryv1.EndpointPort) (string, bool) {
+	return func(ep discoveryv1.Endpoint, _ []discoveryv1.EndpointPort) (string, bool) {
+		return pods.Address(ep.TargetRef.UID)
+	}
+}
+
+// podAddress resolves endpoints to their pod IP and the slice's port, as a
+// mesh sidecar reaches a pod: the Service's targetPort resolved by the
+// control plane (the slice's port for the Service's port).
+func podAddress(svc types.NamespacedName) func(discoveryv1.Endpoint, []discoveryv1.EndpointPort) (string, bool) {
+	return func(ep discoveryv1.Endpoint, ports []discoveryv1.EndpointPort) (string, bool) {
+		if len(ep.Addresses) == 0 || len(ports) == 0 || ports[0].Port == nil {
+			return "", false
+		}
+		return net.JoinHostPort(ep.Addresses[0], strconv.Itoa(int(*ports[0].Port))), true
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/storage"
 )
 
@@ -137,16 +138,19 @@ func (a *Agent) apply(f FaultSpec, on bool) error {
 	case OutOfRotation:
 		return a.lb.SetInRotation(rp.name, !on)
 	case FaultControlPlane:
-		if a.cfg.ControlPlane == nil {
-			return fmt.Errorf("this environment cannot stop control planes: %w", framework.ErrInvalid)
+		cp, ok := a.cfg.Provider.(provider.ControlPlaneController)
+		if !ok {
+			return provider.Lacks(a.cfg.Provider, provider.AbilityControlPlane, "a control-plane fault")
 		}
 		if on {
-			return a.cfg.ControlPlane.StopControlPlane(context.Background(), rp.cluster)
+			return cp.StopControlPlane(context.Background(), rp.cluster)
 		}
-		if err := a.cfg.ControlPlane.StartControlPlane(context.Background(), rp.cluster); err != nil {
+		if err := cp.StartControlPlane(context.Background(), rp.cluster); err != nil {
 			return err
 		}
-		rp.kubelet.RestartWatches()
+		if rp.pods != nil {
+			rp.pods.RestartWatches()
+		}
 		rp.eps.restartWatch()
 		return nil
 	case FaultPartition:
@@ -183,7 +187,9 @@ func (t *faultTable) expire(ctx context.Context, a *Agent) {
 			return
 		case now := <-tick.C:
 			for _, rp := range a.regions {
-				rp.kubelet.expireNodes(ctx, now)
+				if rp.pods != nil {
+					rp.pods.Expire(ctx, now)
+				}
 			}
 			t.mu.Lock()
 			for id, f := range t.active {

@@ -6,8 +6,8 @@ import (
 	istionetv1beta1 "istio.io/client-go/pkg/apis/networking/v1beta1"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/dataplane/gateway"
-	"gameday.io/gameday/framework/dataplane/globallb"
+	"gameday.io/gameday/framework/traffic/gateway"
+	"gameday.io/gameday/framework/traffic/globallb"
 )
 
 // Mesh is what the DestinationRule asks of the mesh, with the profile's

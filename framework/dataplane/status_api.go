@@ -9,9 +9,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/dataplane/gateway"
-	"gameday.io/gameday/framework/dataplane/globallb"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/storage"
+	"gameday.io/gameday/framework/traffic/gateway"
+	"gameday.io/gameday/framework/traffic/globallb"
 )
 
 // Status is a snapshot of the whole data plane.
@@ -25,26 +26,32 @@ type Status struct {
 
 // RegionStatus is one region's data plane.
 type RegionStatus struct {
-	Name              string             `json:"name"`
-	Role              framework.Role     `json:"role"`
-	GatewayURL        string             `json:"gatewayURL"`
-	StorageURL        string             `json:"storageURL"`
-	StorageBackendURL string             `json:"storageBackendURL"`
-	Gateway           gateway.Status     `json:"gateway"`
-	Pods              []PodState         `json:"pods"`
-	Storage           storage.CacheStats `json:"storage"`
+	Name              string         `json:"name"`
+	Role              framework.Role `json:"role"`
+	GatewayURL        string         `json:"gatewayURL"`
+	StorageURL        string         `json:"storageURL"`
+	StorageBackendURL string         `json:"storageBackendURL"`
+	Gateway           gateway.Status `json:"gateway"`
+	// HostsPods is true when the data plane runs the region's pods (sim);
+	// Pods then lists them.
+	HostsPods bool                `json:"hostsPods"`
+	Pods      []provider.PodState `json:"pods"`
+	Storage   storage.CacheStats  `json:"storage"`
 }
 
 // Status returns a snapshot of the data plane.
 func (a *Agent) Status() Status {
 	st := Status{URL: a.URL(), LB: a.lb.Status(), Faults: a.Faults()}
 	for _, rp := range a.regions {
-		pods := rp.kubelet.Pods()
-		sort.Slice(pods, func(i, j int) bool { return pods[i].Name < pods[j].Name })
+		pods := []provider.PodState{}
+		if rp.pods != nil {
+			pods = rp.pods.States()
+			sort.Slice(pods, func(i, j int) bool { return pods[i].Name < pods[j].Name })
+		}
 		st.Regions = append(st.Regions, RegionStatus{
 			Name: rp.name, Role: rp.role, GatewayURL: rp.gw.URL(),
 			StorageURL: rp.cache.URL(), StorageBackendURL: rp.server.URL(),
-			Gateway: rp.gw.Status(), Pods: pods, Storage: rp.cache.Stats(),
+			Gateway: rp.gw.Status(), HostsPods: rp.pods != nil, Pods: pods, Storage: rp.cache.Stats(),
 		})
 		if r := a.repl[rp.name]; r != nil {
 			st.Replication = append(st.Replication, r.Status())
@@ -63,10 +70,13 @@ func (s *Status) Settled() (bool, string) {
 		}
 	}
 	for _, r := range s.Regions {
-		ready := 0
-		for _, p := range r.Pods {
-			if p.Ready {
-				ready++
+		ready := len(r.Gateway.Endpoints) // real kubelets: the control plane's view
+		if r.HostsPods {
+			ready = 0
+			for _, p := range r.Pods {
+				if p.Ready {
+					ready++
+				}
 			}
 		}
 		if ready == 0 {

@@ -30,7 +30,6 @@ import (
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
-	"gameday.io/gameday/framework/cluster/sim"
 	"gameday.io/gameday/framework/environment"
 )
 
@@ -47,7 +46,7 @@ func benchBinDir(b *testing.B) string {
 		b.Skip("bring-up benchmark: needs make tools")
 	}
 	bin := filepath.Join(repoRoot(), "bin")
-	if err := environment.RequireBinaries(bin, sim.Binaries()...); err != nil {
+	if err := environment.RequireBinaries(bin, "kwokctl", "kwok", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"); err != nil {
 		b.Skipf("bring-up benchmark: %v", err)
 	}
 	b.Logf("load average at start: %s (%s)", loadavg(), b.Name())

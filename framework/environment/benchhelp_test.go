@@ -19,7 +19,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"gameday.io/gameday/framework/cluster"
-	"gameday.io/gameday/framework/cluster/sim"
 )
 
 // benchRegions name the regions of generated topologies; the first is primary.
@@ -72,12 +71,19 @@ func kwokProcs(tb testing.TB, workdir string) []proc {
 	}
 	var out []proc
 	for _, dir := range dirs {
-		comps, err := sim.Components(dir)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for _, c := range comps {
-			out = append(out, proc{Proc: c.Proc, name: c.Name})
+		// kwokctl keeps a pid file per component; a PID counts when its
+		// command line names the cluster's directory.
+		files, _ := filepath.Glob(filepath.Join(dir, "pids", "*.pid"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+			ours := func(args []string) bool { return strings.Contains(strings.Join(args, " "), dir) }
+			if p, ok := cluster.FindProcMatching(pid, ours); ok {
+				out = append(out, proc{Proc: p, name: strings.TrimSuffix(filepath.Base(f), ".pid")})
+			}
 		}
 	}
 	return out

@@ -14,25 +14,40 @@ import (
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/platform"
+	"gameday.io/gameday/framework/provider"
 )
 
 // deployPlatform applies the adapted manifests to every region, starts the
 // data-plane agent and waits until every region's inference Deployment is
 // Ready through real probes.
-func deployPlatform(ctx context.Context, s Store, rec *Record, p *fixtures.Platform, t framework.Timeouts, log *slog.Logger) error {
-	m, adapts, err := platform.ForSim(p)
+func deployPlatform(ctx context.Context, s Store, rec *Record, prov provider.Provider, p *fixtures.Platform, t framework.Timeouts, log *slog.Logger) error {
+	m, adapts, err := platform.Prepare(p)
 	if err != nil {
 		return err
 	}
+	// Every region gets its own copy, adapted by the provider.
+	perRegion := make([]*platform.Manifests, len(rec.Regions))
+	for i, r := range rec.Regions {
+		perRegion[i] = m.DeepCopy()
+		if a, ok := prov.(provider.PlatformAdapter); ok {
+			more, err := a.Adapt(perRegion[i], r.Name)
+			if err != nil {
+				return fmt.Errorf("adapt the platform for %s in region %s: %w", prov.Name(), r.Name, err)
+			}
+			if i == 0 {
+				adapts = append(adapts, more...)
+			}
+		}
+	}
 	rec.Adaptations = adapts
 	g, gctx := errgroup.WithContext(ctx)
-	for _, r := range rec.Regions {
+	for i, r := range rec.Regions {
 		g.Go(func() error {
 			c, err := cluster.Client(r.Kubeconfig)
 			if err != nil {
 				return err
 			}
-			if err := platform.Apply(gctx, c, m); err != nil {
+			if err := platform.Apply(gctx, c, perRegion[i]); err != nil {
 				return fmt.Errorf("region %s: %w", r.Name, err)
 			}
 			return nil
@@ -55,23 +70,25 @@ func deployPlatform(ctx context.Context, s Store, rec *Record, p *fixtures.Platf
 		return err
 	}
 	start := time.Now()
-	want := int32(1)
-	if m.Deployment.Spec.Replicas != nil {
-		want = *m.Deployment.Spec.Replicas
-	}
 	g, gctx = errgroup.WithContext(ctx)
 	for _, r := range rec.Regions {
-		g.Go(func() error {
-			c, err := cluster.Client(r.Kubeconfig)
-			if err != nil {
-				return err
-			}
-			if err := platform.WaitReady(gctx, c, m.Deployment.Namespace, m.Deployment.Name, want, t.PodsReady, t.Poll); err != nil {
-				return fmt.Errorf("region %s: %w (see `gameday status` and %s)", r.Name, err, s.AgentLog(rec.Name))
-			}
-			log.Info("inference pods ready", "region", r.Name, "replicas", want, "took", time.Since(start).Round(time.Millisecond))
-			return nil
-		})
+		for _, d := range m.Deployments {
+			g.Go(func() error {
+				c, err := cluster.Client(r.Kubeconfig)
+				if err != nil {
+					return err
+				}
+				want := int32(1)
+				if d.Spec.Replicas != nil {
+					want = *d.Spec.Replicas
+				}
+				if err := platform.WaitReady(gctx, c, d.Namespace, d.Name, want, t.PodsReady, t.Poll); err != nil {
+					return fmt.Errorf("region %s: %w (see `gameday status` and %s)", r.Name, err, s.AgentLog(rec.Name))
+				}
+				log.Info("pods ready", "region", r.Name, "deployment", d.Name, "replicas", want, "took", time.Since(start).Round(time.Millisecond))
+				return nil
+			})
+		}
 	}
 	if err := g.Wait(); err != nil {
 		return err

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
+	"time"
 	"sync"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/cluster/sim"
+	"gameday.io/gameday/framework/provider"
 )
 
 // Down tears an environment down: every cluster and process it started, and
@@ -45,7 +45,7 @@ func teardown(ctx context.Context, store Store, rec *Record, log *slog.Logger) e
 	if err := stopAgent(rec); err != nil {
 		return err
 	}
-	provider, err := providerFor(store, rec, log)
+	prov, err := ProviderOf(rec, log)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func teardown(ctx context.Context, store Store, rec *Record, log *slog.Logger) e
 	for _, r := range rec.Regions {
 		fns = append(fns, func() error {
 			log.Info("deleting cluster", "region", r.Name, "cluster", r.Cluster)
-			return provider.Delete(ctx, r.Cluster)
+			return prov.Delete(ctx, provider.ClusterOf(r))
 		})
 	}
 	if err := joinErrors(fns...); err != nil {
@@ -64,16 +64,31 @@ func teardown(ctx context.Context, store Store, rec *Record, log *slog.Logger) e
 	return store.Remove(rec.Name)
 }
 
-// providerFor returns the provider that created rec.
-func providerFor(store Store, rec *Record, log *slog.Logger) (*sim.Provider, error) {
-	if rec.Provider != "" && rec.Provider != "sim" {
-		return nil, fmt.Errorf("environment %q uses provider %q, which this build cannot tear down: %w", rec.Name, rec.Provider, framework.ErrInvalid)
+// ProviderOf returns the provider that created rec, with its files where
+// Up put them. Records written before providers were recorded are sim's.
+func ProviderOf(rec *Record, log *slog.Logger) (provider.Provider, error) {
+	name := rec.Provider
+	if name == "" {
+		name = provider.Default
 	}
 	binDir := rec.BinDir
-	if binDir == "" || !fileExists(filepath.Join(binDir, "kwokctl")) {
+	if binDir == "" || !fileExists(binDir) {
 		binDir = FindBinDir()
 	}
-	return sim.New(binDir, filepath.Join(rec.StateDir, "kwok"), sim.WithLogger(log))
+	p, err := provider.New(name, providerConfig(binDir, rec.StateDir, rec.Name, name, log))
+	if err != nil {
+		return nil, fmt.Errorf("environment %q: %w", rec.Name, err)
+	}
+	return p, nil
+}
+
+// teardownTimeout bounds tearing rec down: its profile's Teardown.
+func teardownTimeout(rec *Record) time.Duration {
+	t, err := rec.Timeouts()
+	if err != nil || t.Teardown <= 0 {
+		t, _ = framework.TimeoutsFor(framework.DefaultProfile)
+	}
+	return t.Teardown
 }
 
 // joinErrors runs fns concurrently and joins their errors.

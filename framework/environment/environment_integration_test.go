@@ -17,10 +17,10 @@ import (
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
-	"gameday.io/gameday/framework/cluster/sim"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/envtest"
 	"gameday.io/gameday/framework/platform"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -102,13 +102,20 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := platform.ForSim(ref)
+	m, _, err := platform.Prepare(ref)
 	if err != nil {
 		t.Fatal(err)
 	}
-	delete(m.Deployment.Spec.Template.Labels, sim.LabelDataPlane)
-	m.Service, m.Runbook = nil, nil
 	primary, _ := rec.Primary()
+	prov, err := environment.ProviderOf(rec, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prov.(provider.PlatformAdapter).Adapt(m, primary.Name); err != nil {
+		t.Fatal(err)
+	}
+	delete(m.Deployments[0].Spec.Template.Labels, "gameday.io/dataplane")
+	m.Services, m.ConfigMaps = nil, nil
 	c, err := cluster.Client(primary.Kubeconfig)
 	if err != nil {
 		t.Fatal(err)
@@ -116,10 +123,10 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	if err := platform.Apply(ctx, c, m); err != nil {
 		t.Fatal(err)
 	}
-	if err := platform.WaitReady(ctx, c, m.Deployment.Namespace, m.Deployment.Name, 6, time.Minute, 200*time.Millisecond); err != nil {
+	if err := platform.WaitReady(ctx, c, m.Deployments[0].Namespace, m.Deployments[0].Name, 6, time.Minute, 200*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
-	pods, err := c.CoreV1().Pods(m.Deployment.Namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=inference"})
+	pods, err := c.CoreV1().Pods(m.Deployments[0].Namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=inference"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +143,7 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	}
 	var allowed int32
 	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
-		pdb, err := c.PolicyV1().PodDisruptionBudgets(m.PDB.Namespace).Get(ctx, m.PDB.Name, metav1.GetOptions{})
+		pdb, err := c.PolicyV1().PodDisruptionBudgets(m.PDBs[0].Namespace).Get(ctx, m.PDBs[0].Name, metav1.GetOptions{})
 		if err != nil {
 			return false, nil
 		}

@@ -13,8 +13,7 @@ import (
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/cluster"
-	"gameday.io/gameday/framework/cluster/sim"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -33,6 +32,8 @@ type Options struct {
 	Platform string
 	// Bare creates the clusters only: no platform, no data plane.
 	Bare bool
+	// Provider names the provider (provider.Default when empty).
+	Provider string
 	// Retain keeps whatever was created when Up fails, for debugging.
 	Retain bool
 	// Logger receives progress (discarded when nil).
@@ -55,6 +56,9 @@ func (o *Options) complete() error {
 	}
 	if o.Profile == "" {
 		o.Profile = framework.DefaultProfile
+	}
+	if o.Provider == "" {
+		o.Provider = provider.Default
 	}
 	if _, err := framework.ParseProfile(string(o.Profile)); err != nil {
 		return err
@@ -86,15 +90,15 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		return nil, err
 	}
 	dir := store.Dir(o.Name)
-	provider, err := sim.New(o.BinDir, filepath.Join(dir, "kwok"), sim.WithLogger(o.Logger))
+	prov, err := provider.New(o.Provider, providerConfig(o.BinDir, dir, o.Name, o.Provider, o.Logger))
 	if err != nil {
-		return nil, err
-	}
-	if err := provider.Check(); err != nil {
 		return nil, err
 	}
 	topo, err := topology.Load(o.TopologyFile)
 	if err != nil {
+		return nil, err
+	}
+	if err := prov.Check(ctx); err != nil {
 		return nil, err
 	}
 	timeouts, err := framework.TimeoutsFor(o.Profile)
@@ -137,7 +141,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 
 	rec := &Record{
 		Environment: framework.Environment{
-			Name: o.Name, Provider: provider.Name(), Profile: o.Profile, StateDir: dir,
+			Name: o.Name, Provider: prov.Name(), Profile: o.Profile, StateDir: dir,
 			Topology: o.TopologyFile, CreatedByGameday: true,
 		},
 		Platform:  o.Platform,
@@ -164,11 +168,11 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		return nil, err
 	}
 	start := time.Now()
-	if err := createClusters(ctx, provider, topo, timeouts, rec, o.Logger); err != nil {
+	if err := createClusters(ctx, prov, topo, timeouts, rec); err != nil {
 		return nil, failed(ctx, store, rec, o, err)
 	}
 	if plat != nil {
-		if err := deployPlatform(ctx, store, rec, plat, timeouts, o.Logger); err != nil {
+		if err := deployPlatform(ctx, store, rec, prov, plat, timeouts, o.Logger); err != nil {
 			return nil, failed(ctx, store, rec, o, err)
 		}
 	}
@@ -181,16 +185,20 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 }
 
 // createClusters creates every region's cluster concurrently.
-func createClusters(ctx context.Context, p cluster.Provider, topo *topology.Topology, t framework.Timeouts, rec *Record, log *slog.Logger) error {
+func createClusters(ctx context.Context, p provider.Provider, topo *topology.Topology, t framework.Timeouts, rec *Record) error {
 	g, ctx := errgroup.WithContext(ctx)
 	for i := range rec.Regions {
 		r := &rec.Regions[i]
 		g.Go(func() error {
-			_, err := p.Create(ctx, cluster.Spec{
+			c, err := p.Create(ctx, provider.ClusterSpec{
 				Name: r.Cluster, Region: r.Name, Nodes: topo.Nodes(r.Name), Timeouts: t,
-				Dir: filepath.Dir(r.Kubeconfig), Logger: log,
+				Dir: filepath.Dir(r.Kubeconfig),
 			})
-			return err
+			if err != nil {
+				return err
+			}
+			r.Kubeconfig, r.Context = c.Kubeconfig, c.Context
+			return nil
 		})
 	}
 	return g.Wait()
@@ -205,7 +213,7 @@ func failed(ctx context.Context, store Store, rec *Record, o Options, cause erro
 		return cause
 	}
 	// The caller's context may be what failed; teardown gets its own.
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout(rec))
 	defer cancel()
 	if err := teardown(tctx, store, rec, o.Logger); err != nil {
 		return errors.Join(cause, fmt.Errorf("tear down after failure: %w", err))
@@ -219,4 +227,14 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return os.WriteFile(dst, b, 0o644)
+}
+
+// providerConfig is what an environment's provider is constructed with: its
+// files live in the environment's state directory, under the provider's name.
+func providerConfig(binDir, envDir, env, name string, log *slog.Logger) provider.Config {
+	dir := filepath.Join(envDir, name)
+	if name == "sim" {
+		dir = filepath.Join(envDir, "kwok") // where environments of earlier versions keep it
+	}
+	return provider.Config{BinDir: binDir, Dir: dir, Env: env, Logger: log}
 }

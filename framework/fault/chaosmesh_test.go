@@ -11,7 +11,7 @@ import (
 func TestChaosMeshTranslation(t *testing.T) {
 	plan := func(s Spec, pods ...string) *Plan { return &Plan{ID: "f-1", Spec: s, Pods: pods} }
 	t.Run("pod-kill of a named pod", func(t *testing.T) {
-		obj, err := ChaosMesh(plan(Spec{Kind: PodKill, Region: "us-east1", Duration: time.Second}, "us-east1/inference-abc"), "ml-serving", "inference")
+		obj, err := ChaosMesh(plan(Spec{Kind: PodKill, Region: "us-east1", Duration: time.Second}, "us-east1/inference-abc"), testSelector)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -19,12 +19,12 @@ func TestChaosMeshTranslation(t *testing.T) {
 		if pc.Kind != "PodChaos" || pc.APIVersion != "chaos-mesh.org/v1alpha1" || pc.Spec.Action != chaosv1alpha1.PodKillAction || pc.Spec.GracePeriod != 0 {
 			t.Fatalf("pod chaos = %+v", pc)
 		}
-		if got := pc.Spec.Selector.Pods["ml-serving"]; len(got) != 1 || got[0] != "inference-abc" || pc.Spec.Mode != chaosv1alpha1.AllMode {
+		if got := pc.Spec.Selector.Pods["recsys"]; len(got) != 1 || got[0] != "inference-abc" || pc.Spec.Mode != chaosv1alpha1.AllMode {
 			t.Fatalf("selector = %+v mode %s", pc.Spec.Selector, pc.Spec.Mode)
 		}
 	})
 	t.Run("partition", func(t *testing.T) {
-		obj, err := ChaosMesh(plan(Spec{Kind: Partition, Region: "us-east1", Peer: "europe-west1", Duration: 90 * time.Second}), "ml-serving", "inference")
+		obj, err := ChaosMesh(plan(Spec{Kind: Partition, Region: "us-east1", Peer: "europe-west1", Duration: 90 * time.Second}), testSelector)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func TestChaosMeshTranslation(t *testing.T) {
 	})
 	t.Run("storage outage error and timeout modes", func(t *testing.T) {
 		for mode, abort := range map[string]bool{"backend-error": true, "cache-error": true, "backend-timeout": false, "cache-timeout": false} {
-			obj, err := ChaosMesh(plan(Spec{Kind: StorageOutage, Region: "us-east1", Mode: mode, Duration: time.Minute}), "ml-serving", "inference")
+			obj, err := ChaosMesh(plan(Spec{Kind: StorageOutage, Region: "us-east1", Mode: mode, Duration: time.Minute}), testSelector)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +52,7 @@ func TestChaosMeshTranslation(t *testing.T) {
 	})
 	t.Run("kinds Chaos Mesh lacks", func(t *testing.T) {
 		for _, k := range []Kind{NodeLoss, ZoneOutage, RegionOutage, Drain} {
-			obj, err := ChaosMesh(plan(Spec{Kind: k, Duration: time.Minute}), "ml-serving", "inference")
+			obj, err := ChaosMesh(plan(Spec{Kind: k, Duration: time.Minute}), testSelector)
 			if err != nil || obj != nil {
 				t.Errorf("%s: %v %v, want nil", k, obj, err)
 			}
@@ -60,7 +60,7 @@ func TestChaosMeshTranslation(t *testing.T) {
 	})
 	t.Run("attached to the plan as JSON that reads back", func(t *testing.T) {
 		p := plan(Spec{Kind: Partition, Region: "a", Peer: "b", Duration: time.Minute})
-		if err := attachChaosMesh(p, "ml-serving", "inference"); err != nil {
+		if err := attachChaosMesh(p, testSelector); err != nil {
 			t.Fatal(err)
 		}
 		var nc chaosv1alpha1.NetworkChaos
@@ -69,3 +69,7 @@ func TestChaosMeshTranslation(t *testing.T) {
 		}
 	})
 }
+
+// testSelector is a workload of another team: nothing assumes the
+// reference's names.
+var testSelector = Selector{Namespace: "recsys", Labels: map[string]string{"app.kubernetes.io/name": "ranker"}}

@@ -17,10 +17,11 @@ import (
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
-	"gameday.io/gameday/framework/cluster/sim"
 	"gameday.io/gameday/framework/dataplane"
+	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/envtest"
 	"gameday.io/gameday/framework/fault"
+	"gameday.io/gameday/framework/provider"
 )
 
 // env is the environment every integration test of this package shares;
@@ -66,10 +67,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
-	target, err := fault.ForEnvironment(env.Record, fault.Options{Seed: 7})
+	opened, err := environment.Open(env.Store, env.Record.Name, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	target := opened.FaultTarget(environment.FaultOptions{Seed: 7})
 	f := &fixture{t: t, g: NewWithT(t), ctx: ctx, target: target, clients: map[string]kubernetes.Interface{},
 		agent: dataplane.NewClient(env.Record.AgentURL), to: target.Timeouts}
 	for _, r := range env.Record.Regions {
@@ -93,7 +95,6 @@ func (f *fixture) settled() {
 			g.Expect(err).NotTo(HaveOccurred())
 			for _, n := range nodes.Items {
 				g.Expect(cluster.NodeReady(&n)).To(BeTrue(), "node %s/%s Ready", region, n.Name)
-				g.Expect(sim.NodeDown(n.Annotations)).To(BeFalse(), "node %s/%s marked down", region, n.Name)
 				g.Expect(n.Spec.Unschedulable).To(BeFalse(), "node %s/%s cordoned", region, n.Name)
 			}
 			g.Expect(f.readyPods(g, region)).To(Equal(6), "Ready inference pods in %s", region)
@@ -107,7 +108,7 @@ func (f *fixture) settled() {
 // readyPods counts Ready, not terminating inference pods of a region and
 // fails g when any pod is terminating.
 func (f *fixture) readyPods(g Gomega, region string) int {
-	pods, err := f.clients[region].CoreV1().Pods(f.target.Namespace).List(f.ctx, metav1.ListOptions{LabelSelector: "app=" + f.target.App})
+	pods, err := f.clients[region].CoreV1().Pods(f.target.Workload.Namespace).List(f.ctx, metav1.ListOptions{LabelSelector: f.target.Workload.String()})
 	g.Expect(err).NotTo(HaveOccurred())
 	ready := 0
 	for _, p := range pods.Items {
@@ -149,10 +150,10 @@ func (f *fixture) revert(e *fault.Entry) {
 }
 
 // podsOn maps the region's server states by pod name.
-func (f *fixture) servers(g Gomega, region string) map[string]dataplane.PodState {
+func (f *fixture) servers(g Gomega, region string) map[string]provider.PodState {
 	st, err := f.agent.Status(f.ctx)
 	g.Expect(err).NotTo(HaveOccurred())
-	out := map[string]dataplane.PodState{}
+	out := map[string]provider.PodState{}
 	for _, r := range st.Regions {
 		if r.Name == region {
 			for _, p := range r.Pods {

@@ -21,7 +21,7 @@ import (
 func TestNodeLossIntegration(t *testing.T) {
 	f := newFixture(t)
 	c := f.clients["us-east1"]
-	pods, err := c.CoreV1().Pods(f.target.Namespace).List(f.ctx, metav1.ListOptions{LabelSelector: "app=inference"})
+	pods, err := c.CoreV1().Pods(f.target.Workload.Namespace).List(f.ctx, metav1.ListOptions{LabelSelector: f.target.Workload.String()})
 	f.g.Expect(err).NotTo(HaveOccurred())
 	node := pods.Items[0].Spec.NodeName
 	e := f.inject("node-loss node=" + node + " duration=2m")
@@ -49,7 +49,7 @@ func TestNodeLossIntegration(t *testing.T) {
 		return n != nil && !cluster.NodeReady(n)
 	}).WithTimeout(f.to.NodeMonitorGracePeriod + 10*time.Second).WithPolling(200 * time.Millisecond).Should(BeTrue())
 	f.g.Eventually(func(g Gomega) {
-		pods, err := c.CoreV1().Pods(f.target.Namespace).List(f.ctx, metav1.ListOptions{LabelSelector: "app=inference"})
+		pods, err := c.CoreV1().Pods(f.target.Workload.Namespace).List(f.ctx, metav1.ListOptions{LabelSelector: f.target.Workload.String()})
 		g.Expect(err).NotTo(HaveOccurred())
 		ready := 0
 		for _, p := range pods.Items {
@@ -227,7 +227,7 @@ func TestPodKillIntegration(t *testing.T) {
 	f.g.Expect(e.Result.Killed).To(HaveLen(1))
 	killed := unqualify(e.Result.Killed[0])
 	f.g.Eventually(func(g Gomega) {
-		_, err := f.clients["europe-west1"].CoreV1().Pods(f.target.Namespace).Get(f.ctx, killed, metav1.GetOptions{})
+		_, err := f.clients["europe-west1"].CoreV1().Pods(f.target.Workload.Namespace).Get(f.ctx, killed, metav1.GetOptions{})
 		g.Expect(err).To(HaveOccurred(), "pod %s is gone", killed)
 	}).WithTimeout(5 * time.Second).Should(Succeed())
 	f.revert(e)
@@ -239,7 +239,7 @@ func TestGuardIntegration(t *testing.T) {
 	// A namespace that did not opt in is refused.
 	c := f.clients["europe-west1"]
 	patch := func(value string) {
-		_, err := c.CoreV1().Namespaces().Patch(f.ctx, f.target.Namespace, "application/merge-patch+json",
+		_, err := c.CoreV1().Namespaces().Patch(f.ctx, f.target.Workload.Namespace, "application/merge-patch+json",
 			[]byte(fmt.Sprintf(`{"metadata":{"labels":{%q:%s}}}`, platform.ChaosLabel, value)), metav1.PatchOptions{})
 		f.g.Expect(err).NotTo(HaveOccurred())
 	}

@@ -8,10 +8,6 @@ import (
 	"time"
 )
 
-// revertTimeout bounds a revert that runs after the caller's context ended
-// (interrupt, timeout): reverting must not be cut short by what stopped the run.
-const revertTimeout = 3 * time.Minute
-
 // Prepare validates a spec against the target and plans it. Nothing changes.
 func Prepare(ctx context.Context, t *Target, s Spec) (*Plan, error) {
 	if err := t.Guard.CheckEnvironment(t.Env); err != nil {
@@ -21,10 +17,11 @@ func Prepare(ctx context.Context, t *Target, s Spec) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{ID: newID(s.Kind, t.now()), Spec: s, Environment: t.Env.Name}
-	if err := impls[s.Kind].plan(ctx, t, p); err != nil {
+	d, _ := Lookup(s.Kind)
+	if err := d.Impl.Plan(ctx, t, p); err != nil {
 		return nil, fmt.Errorf("plan %s: %w", s.Kind, err)
 	}
-	if err := attachChaosMesh(p, t.Namespace, t.App); err != nil {
+	if err := attachChaosMesh(p, t.Workload); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -39,18 +36,24 @@ func Inject(ctx context.Context, t *Target, p *Plan) (*Entry, error) {
 		return nil, fmt.Errorf("journal fault %s before injecting it: %w", p.ID, err)
 	}
 	t.log().Info("injecting fault", "id", p.ID, "fault", p.Spec.String())
-	if err := impls[p.Spec.Kind].inject(ctx, t, p, e.Until, e.Result); err != nil {
+	d, err := Lookup(p.Spec.Kind)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Impl.Inject(ctx, t, p, e.Until, e.Result); err != nil {
 		err = fmt.Errorf("inject %s: %w", p.Spec.Kind, err)
 		rerr := revertEntry(ctx, t, e)
 		e.State, e.Error = StateFailed, errors.Join(err, rerr).Error()
 		if rerr == nil {
 			e.State = StateReverted
 		}
-		_ = t.Journal.Write(e)
+		if jerr := t.Journal.Write(e); jerr != nil {
+			rerr = errors.Join(rerr, fmt.Errorf("journal the failed injection of %s: %w", e.ID, jerr))
+		}
 		return e, errors.Join(err, rerr)
 	}
 	e.State, e.InjectedAt = StateActive, t.now()
-	if p.Spec.Kind == PodKill {
+	if d.Instant {
 		// A killed pod is gone at once; nothing stays in effect to revert.
 		e.State, e.RevertedAt = StateReverted, e.InjectedAt
 	}
@@ -73,12 +76,17 @@ func Revert(ctx context.Context, t *Target, id string) (*Entry, error) {
 // revertEntry reverts e with a context that survives ctx's cancellation and
 // journals the outcome.
 func revertEntry(ctx context.Context, t *Target, e *Entry) error {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), revertTimeout)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.Timeouts.RevertTimeout())
 	defer cancel()
-	err := impls[e.Spec.Kind].revert(rctx, t, &e.Plan)
+	d, err := Lookup(e.Spec.Kind)
+	if err == nil {
+		err = d.Impl.Revert(rctx, t, &e.Plan)
+	}
 	if err != nil {
 		e.State, e.Error = StateFailed, fmt.Sprintf("revert: %v", err)
-		_ = t.Journal.Write(e)
+		if jerr := t.Journal.Write(e); jerr != nil {
+			err = errors.Join(err, fmt.Errorf("journal the failed revert: %w", jerr))
+		}
 		return fmt.Errorf("revert fault %s: %w", e.ID, err)
 	}
 	e.State, e.RevertedAt = StateReverted, t.now()

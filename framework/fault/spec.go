@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/storage"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -25,11 +24,6 @@ const (
 	Partition     Kind = "partition"
 	Drain         Kind = "drain"
 )
-
-// Kinds lists every fault kind.
-func Kinds() []Kind {
-	return []Kind{PodKill, NodeLoss, ZoneOutage, StorageOutage, RegionOutage, Partition, Drain}
-}
 
 // DefaultDuration bounds a fault when none is given.
 const DefaultDuration = 5 * time.Minute
@@ -77,8 +71,8 @@ func Parse(text string) (Spec, error) {
 		return Spec{}, fmt.Errorf("empty fault spec: want KIND key=value...: %w", framework.ErrInvalid)
 	}
 	s := Spec{Kind: Kind(fields[0])}
-	if !slices.Contains(Kinds(), s.Kind) {
-		return s, fmt.Errorf("unknown fault kind %q (want one of %v): %w", fields[0], Kinds(), framework.ErrInvalid)
+	if _, err := Lookup(s.Kind); err != nil {
+		return s, err
 	}
 	seen := map[string]bool{}
 	for _, f := range fields[1:] {
@@ -129,8 +123,9 @@ func parseDuration(v string) (time.Duration, error) {
 
 // CheckForm checks what can be checked without a topology.
 func (s Spec) CheckForm() error {
-	if !slices.Contains(Kinds(), s.Kind) {
-		return fmt.Errorf("unknown fault kind %q (want one of %v): %w", s.Kind, Kinds(), framework.ErrInvalid)
+	d, err := Lookup(s.Kind)
+	if err != nil {
+		return err
 	}
 	if s.Duration < 0 {
 		return fmt.Errorf("%s: duration %s is negative: %w", s.Kind, s.Duration, framework.ErrInvalid)
@@ -138,29 +133,30 @@ func (s Spec) CheckForm() error {
 	if s.Duration > MaxDuration {
 		return fmt.Errorf("%s: duration %s exceeds the maximum %s: %w", s.Kind, s.Duration, MaxDuration, framework.ErrInvalid)
 	}
-	if s.Mode != "" {
-		if s.Kind != StorageOutage {
-			return fmt.Errorf("%s: mode applies to storage-outage only: %w", s.Kind, framework.ErrInvalid)
+	for _, kv := range [][2]string{{"zone", s.Zone}, {"node", s.Node}, {"pod", s.Pod}, {"peer", s.Peer}, {"mode", s.Mode}} {
+		if kv[1] != "" && !slices.Contains(d.Params, kv[0]) {
+			return fmt.Errorf("%s: %s applies to %s only: %w", s.Kind, kv[0], strings.Join(takenBy(kv[0]), ", "), framework.ErrInvalid)
 		}
-		if _, err := storage.ParseCacheFault(s.Mode); err != nil {
-			return err
-		}
+	}
+	if d.Check != nil {
+		return d.Check(s)
 	}
 	return nil
 }
 
 // Validate checks a spec against the environment's topology and fills in
 // what the topology implies (the region of a zone or node, the default
-// duration and storage mode).
+// duration); the kind then checks its own parameters and defaults.
 func (s *Spec) Validate(topo *topology.Topology) error {
 	if err := s.CheckForm(); err != nil {
 		return err
 	}
+	d, _ := Lookup(s.Kind)
 	if s.Duration == 0 {
-		if s.Kind != PodKill {
+		if !d.Instant {
 			return fmt.Errorf("%s: a duration is required (every fault must end; e.g. --duration 2m): %w", s.Kind, framework.ErrInvalid)
 		}
-		s.Duration = time.Second // a pod-kill is over once the pod is gone
+		s.Duration = time.Second // an instant fault is over once injected
 	}
 	if s.Zone != "" {
 		r, _, err := topo.Zone(s.Zone)
@@ -197,31 +193,13 @@ func (s *Spec) Validate(topo *topology.Topology) error {
 	if _, err := topo.Region(s.Region); err != nil {
 		return fmt.Errorf("%s: %w: %w", s.Kind, err, framework.ErrInvalid)
 	}
-	need := func(cond bool, what string) error {
-		if !cond {
-			return fmt.Errorf("%s needs %s: %w", s.Kind, what, framework.ErrInvalid)
-		}
-		return nil
-	}
-	switch s.Kind {
-	case NodeLoss:
-		return need(s.Node != "", "--node")
-	case ZoneOutage:
-		return need(s.Zone != "", "--zone")
-	case Drain:
-		return need(s.Node != "" || s.Zone != "", "--node or --zone")
-	case Partition:
-		if err := need(s.Peer != "", "--peer (the other region)"); err != nil {
-			return err
-		}
-		if _, err := topo.Region(s.Peer); err != nil {
-			return fmt.Errorf("%s: %w: %w", s.Kind, err, framework.ErrInvalid)
-		}
-		return need(s.Peer != s.Region, "two different regions")
-	case StorageOutage:
-		if s.Mode == "" {
-			s.Mode = string(storage.FaultBackendError)
-		}
+	return d.Impl.Validate(s, topo)
+}
+
+// Need returns the refusal for a spec that lacks a parameter when cond is false.
+func Need(s *Spec, cond bool, what string) error {
+	if !cond {
+		return fmt.Errorf("%s needs %s: %w", s.Kind, what, framework.ErrInvalid)
 	}
 	return nil
 }

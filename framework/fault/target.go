@@ -6,11 +6,13 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/dataplane"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -32,12 +34,14 @@ type Target struct {
 	// Agent carries out data-plane faults (storage, gateway, partition,
 	// control plane); nil when the environment has no data plane.
 	Agent Agent
-	// Namespace is where the inference workload runs, App its label value.
-	Namespace string
-	App       string
-	Journal   Journal
-	Guard     Guard
-	Logger    *slog.Logger
+	// Provider is the environment's provider; faults use its abilities
+	// (provider.NodeController, ...) and are refused when it lacks them.
+	Provider provider.Provider
+	// Workload is the pods under test: their namespace and labels.
+	Workload Selector
+	Journal  Journal
+	Guard    Guard
+	Logger   *slog.Logger
 	// Rand picks random targets (a pod for pod-kill); seed it for repeatable drills.
 	Rand *rand.Rand
 	// Now is the clock (time.Now by default).
@@ -59,6 +63,25 @@ func (t *Target) log() *slog.Logger {
 		return framework.DiscardLogger()
 	}
 	return t.Logger
+}
+
+// Selector selects the workload's pods: a namespace and the labels every
+// one of its pods carries (the Deployment's selector).
+type Selector struct {
+	Namespace string            `json:"namespace"`
+	Labels    map[string]string `json:"labels"`
+}
+
+// String is the label selector, as kubectl takes it.
+func (s Selector) String() string { return labels.SelectorFromSet(s.Labels).String() }
+
+// cluster returns the provider's handle of a region's cluster.
+func (t *Target) cluster(region string) (provider.Cluster, error) {
+	r, err := t.Env.Region(region)
+	if err != nil {
+		return provider.Cluster{}, err
+	}
+	return provider.ClusterOf(*r), nil
 }
 
 // client returns a region's client.

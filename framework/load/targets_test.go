@@ -8,7 +8,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/dataplane/inference"
+	"gameday.io/gameday/framework/inference"
 )
 
 // The bodies are what the real inference server accepts.

@@ -10,7 +10,6 @@ import (
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
-	"gameday.io/gameday/framework/cluster/sim"
 )
 
 // ChaosLabel marks namespaces that opted in to fault injection.
@@ -28,60 +27,76 @@ type Adaptation struct {
 
 // Manifests are the platform objects applied to each region's cluster.
 type Manifests struct {
-	Namespace  *corev1.Namespace
-	Deployment *appsv1.Deployment
-	PDB        *policyv1.PodDisruptionBudget
-	Service    *corev1.Service
-	Runbook    *corev1.ConfigMap
+	Namespaces  []*corev1.Namespace
+	Deployments []*appsv1.Deployment
+	PDBs        []*policyv1.PodDisruptionBudget
+	Services    []*corev1.Service
+	ConfigMaps  []*corev1.ConfigMap
 }
 
-// ForSim adapts a platform for the sim provider: the namespace is created and
-// opted in to chaos; pods tolerate the simulated nodes' taint and are left to
-// gameday's data plane; a Service without a namespace is placed beside the
-// Deployment. The platform's objects are not modified.
-func ForSim(p *fixtures.Platform) (*Manifests, []Adaptation, error) {
+// DeepCopy returns an independent copy (each region adapts its own).
+func (m *Manifests) DeepCopy() *Manifests {
+	out := &Manifests{}
+	for _, o := range m.Namespaces {
+		out.Namespaces = append(out.Namespaces, o.DeepCopy())
+	}
+	for _, o := range m.Deployments {
+		out.Deployments = append(out.Deployments, o.DeepCopy())
+	}
+	for _, o := range m.PDBs {
+		out.PDBs = append(out.PDBs, o.DeepCopy())
+	}
+	for _, o := range m.Services {
+		out.Services = append(out.Services, o.DeepCopy())
+	}
+	for _, o := range m.ConfigMaps {
+		out.ConfigMaps = append(out.ConfigMaps, o.DeepCopy())
+	}
+	return out
+}
+
+// Prepare picks the objects every provider applies out of a platform and
+// makes the changes every environment needs: the workload's namespace is
+// created and opted in to chaos, and an object without a namespace is put
+// beside the workload. Provider-specific changes follow
+// (provider.PlatformAdapter). The platform's objects are not modified.
+func Prepare(p *fixtures.Platform) (*Manifests, []Adaptation, error) {
 	if p.Deployment == nil {
 		return nil, nil, fmt.Errorf("platform has no Deployment: %w", framework.ErrInvalid)
 	}
 	var adapts []Adaptation
-	m := &Manifests{Deployment: p.Deployment.DeepCopy()}
-	d := m.Deployment
+	m := &Manifests{Deployments: []*appsv1.Deployment{p.Deployment.DeepCopy()}}
+	d := m.Deployments[0]
 	ns := d.Namespace
 	if ns == "" {
 		ns = metav1.NamespaceDefault
+		d.Namespace = ns
 	}
-	m.Namespace = &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{ChaosLabel: ChaosLabelEnabled}}}
+	m.Namespaces = []*corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{ChaosLabel: ChaosLabelEnabled}}}}
 	adapts = append(adapts, Adaptation{Object: "Namespace/" + ns, Change: "created with label " + ChaosLabel + "=" + ChaosLabelEnabled,
 		Reason: "the manifests assume the namespace exists; the label opts it in to fault injection"})
-
-	tpl := &d.Spec.Template
-	tpl.Spec.Tolerations = append(tpl.Spec.Tolerations, corev1.Toleration{Key: sim.TaintKey, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoSchedule})
-	if tpl.Labels == nil {
-		tpl.Labels = map[string]string{}
-	}
-	tpl.Labels[sim.LabelDataPlane] = "sim"
-	adapts = append(adapts,
-		Adaptation{Object: "Deployment/" + d.Name, Change: "pod template tolerates " + sim.TaintKey + ":NoSchedule",
-			Reason: "every simulated node carries that taint"},
-		Adaptation{Object: "Deployment/" + d.Name, Change: "pod template labelled " + sim.LabelDataPlane + "=sim",
-			Reason: "kwok leaves these pods to gameday's data plane, which runs a real server per pod and reports readiness from real probes"})
-
 	if p.PDB != nil {
-		m.PDB = p.PDB.DeepCopy()
+		pdb := p.PDB.DeepCopy()
+		if pdb.Namespace == "" {
+			pdb.Namespace = ns
+		}
+		m.PDBs = append(m.PDBs, pdb)
 	}
 	if p.Service != nil {
-		m.Service = p.Service.DeepCopy()
-		if m.Service.Namespace == "" {
-			m.Service.Namespace = ns
-			adapts = append(adapts, Adaptation{Object: "Service/" + m.Service.Name, Change: "namespace set to " + ns,
+		svc := p.Service.DeepCopy()
+		if svc.Namespace == "" {
+			svc.Namespace = ns
+			adapts = append(adapts, Adaptation{Object: "Service/" + svc.Name, Change: "namespace set to " + ns,
 				Reason: "the manifest names no namespace, so as written it lands in `default`, where its selector matches no pod"})
 		}
+		m.Services = append(m.Services, svc)
 	}
 	if p.Runbook != nil {
-		m.Runbook = p.Runbook.DeepCopy()
-		if m.Runbook.Namespace == "" {
-			m.Runbook.Namespace = ns
+		cm := p.Runbook.DeepCopy()
+		if cm.Namespace == "" {
+			cm.Namespace = ns
 		}
+		m.ConfigMaps = append(m.ConfigMaps, cm)
 	}
 	return m, adapts, nil
 }

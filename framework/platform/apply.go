@@ -23,34 +23,39 @@ type step struct {
 // Apply creates the manifests in a cluster. An existing Deployment is
 // replaced; other existing objects are kept.
 func Apply(ctx context.Context, c kubernetes.Interface, m *Manifests) error {
-	if _, err := c.CoreV1().Namespaces().Create(ctx, m.Namespace, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
-		return fmt.Errorf("create namespace %s: %w", m.Namespace.Name, err)
+	for _, ns := range m.Namespaces {
+		if _, err := c.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+			return fmt.Errorf("create namespace %s: %w", ns.Name, err)
+		}
 	}
 	opts := metav1.CreateOptions{}
-	steps := []step{{"Deployment/" + m.Deployment.Name,
-		func() error {
-			_, err := c.AppsV1().Deployments(m.Deployment.Namespace).Create(ctx, m.Deployment, opts)
-			return err
-		},
-		func() error { return replace(ctx, c, m.Deployment) }}}
-	if m.PDB != nil {
-		steps = append(steps, step{what: "PodDisruptionBudget/" + m.PDB.Name,
+	var steps []step
+	for _, d := range m.Deployments {
+		steps = append(steps, step{"Deployment/" + d.Name,
+			func() error {
+				_, err := c.AppsV1().Deployments(d.Namespace).Create(ctx, d, opts)
+				return err
+			},
+			func() error { return replace(ctx, c, d) }})
+	}
+	for _, pdb := range m.PDBs {
+		steps = append(steps, step{what: "PodDisruptionBudget/" + pdb.Name,
 			create: func() error {
-				_, err := c.PolicyV1().PodDisruptionBudgets(m.PDB.Namespace).Create(ctx, m.PDB, opts)
+				_, err := c.PolicyV1().PodDisruptionBudgets(pdb.Namespace).Create(ctx, pdb, opts)
 				return err
 			}})
 	}
-	if m.Service != nil {
-		steps = append(steps, step{what: "Service/" + m.Service.Name,
+	for _, svc := range m.Services {
+		steps = append(steps, step{what: "Service/" + svc.Name,
 			create: func() error {
-				_, err := c.CoreV1().Services(m.Service.Namespace).Create(ctx, m.Service, opts)
+				_, err := c.CoreV1().Services(svc.Namespace).Create(ctx, svc, opts)
 				return err
 			}})
 	}
-	if m.Runbook != nil {
-		steps = append(steps, step{what: "ConfigMap/" + m.Runbook.Name,
+	for _, cm := range m.ConfigMaps {
+		steps = append(steps, step{what: "ConfigMap/" + cm.Name,
 			create: func() error {
-				_, err := c.CoreV1().ConfigMaps(m.Runbook.Namespace).Create(ctx, m.Runbook, opts)
+				_, err := c.CoreV1().ConfigMaps(cm.Namespace).Create(ctx, cm, opts)
 				return err
 			}})
 	}

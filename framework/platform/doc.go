@@ -1,5 +1,6 @@
-// Package platform deploys the reference inference platform into a region's
-// cluster. The fixture files stay as the seed wrote them; what an environment
-// needs is changed here, in code, and every change is returned as an
+// Package platform deploys an inference platform's manifests into a region's
+// cluster. The fixture files stay as their authors wrote them; what an
+// environment needs is changed here and by the provider
+// (provider.PlatformAdapter), in code, and every change is returned as an
 // Adaptation so reports can say what was not as written.
 package platform

@@ -1,0 +1,9 @@
+// Package providers registers every environment provider. It is the only
+// package that imports a provider's implementation: import it for its side
+// effect where providers are chosen by name (the CLI, suites, tests).
+package providers
+
+import (
+	// The sim provider: kwok control planes with simulated GPU nodes.
+	_ "gameday.io/gameday/framework/provider/sim"
+)

@@ -1,0 +1,12 @@
+// Package kubelet is the sim provider's simulated kubelet: kwok nodes run no
+// containers, so for every data-plane pod bound to a live node it runs one
+// real server process on loopback, probes it with the manifest's probe
+// timings (scaled by the profile), reports the pod's status the way a
+// kubelet does, restarts it with back-off, and stops it when Kubernetes
+// deletes the pod. When a node is stopped (simapi), its servers stop at once;
+// Expire starts nodes again whose fault has run out.
+package kubelet
+
+import "gameday.io/gameday/framework/provider"
+
+var _ provider.Pods = (*Kubelet)(nil)

@@ -1,0 +1,92 @@
+package kubelet
+
+import (
+	"gameday.io/gameday/framework/provider"
+
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+)
+
+// serverProc is one running inference server process.
+type serverProc struct {
+	cmd  *exec.Cmd
+	addr string
+	done chan struct{}
+	err  error // exit status, valid after done is closed
+}
+
+// startServer binds a loopback port, hands the listening socket to a new
+// server process as fd 3 and closes the parent's copy, so the port lives
+// exactly as long as the process: when it dies, connections are refused.
+// The process is killed if gameday dies (Pdeathsig).
+func startServer(spec provider.ServerSpec) (*serverProc, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen for inference server: %w", err)
+	}
+	f, err := l.(*net.TCPListener).File()
+	l.Close()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	log, err := os.OpenFile(spec.Log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer log.Close()
+	cmd := exec.Command(spec.Binary, append([]string{"--listen-fd", "3"}, spec.Args...)...)
+	cmd.Env = append(os.Environ(), spec.Env...)
+	cmd.ExtraFiles = []*os.File{f}
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("inference server binary %s not found (run `make build`): %w", spec.Binary, err)
+		}
+		return nil, fmt.Errorf("start inference server: %w", err)
+	}
+	p := &serverProc{cmd: cmd, addr: l.Addr().String(), done: make(chan struct{})}
+	go func() {
+		p.err = cmd.Wait()
+		close(p.done)
+	}()
+	return p, nil
+}
+
+// URL is the server's loopback base URL.
+func (p *serverProc) URL() string { return "http://" + p.addr }
+
+// exited reports whether the process has ended.
+func (p *serverProc) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// kill ends the process at once (SIGKILL), as when its machine loses power,
+// and waits for it to be reaped.
+func (p *serverProc) kill() {
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+// stop asks the process to shut down gracefully and kills it after grace.
+func (p *serverProc) stop(grace time.Duration) {
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-p.done:
+	case <-t.C:
+		p.kill()
+	}
+}

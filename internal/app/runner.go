@@ -1,0 +1,260 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/reporters"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/environment"
+	"gameday.io/gameday/framework/evidence"
+	"gameday.io/gameday/scenarios"
+)
+
+// Options say what to run.
+type Options struct {
+	// Suites to run (names of scenarios.SuiteNames(); "all" or empty: all).
+	Suites []string
+	// LabelFilter is passed to Ginkgo (--ginkgo.label-filter).
+	LabelFilter string
+	// Env names an environment from `gameday up` to use; empty: create one.
+	Env string
+	// Profile and Platform of a created environment.
+	Profile  framework.Profile
+	Platform string
+	// ReportDir receives the bundle (default gameday-reports/RUN-ID).
+	ReportDir string
+	// Retain keeps a created environment.
+	Retain bool
+	// Seed for the drills' random choices.
+	Seed uint64
+	// KeyFile signs the bundle (default: the state root's signing.key, created once).
+	KeyFile string
+	// BinDir holds gameday's binaries and suites/ (default environment.FindBinDir()).
+	BinDir string
+	Store  environment.Store
+	// Out receives the suites' console output.
+	Out    io.Writer
+	Logger *slog.Logger
+}
+
+// Outcome is a finished run.
+type Outcome struct {
+	Evidence  *evidence.Evidence
+	ReportDir string
+	// Failed lists suites whose specs failed; Broken suites that could not run.
+	Failed, Broken []string
+}
+
+// Run runs the suites and writes the report bundle, whatever happens to the
+// drills. The error reports what stopped the run; missed objectives are in
+// the outcome's verdict, not the error.
+func Run(ctx context.Context, o Options) (*Outcome, error) {
+	suites, err := o.complete()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	ev := evidence.New(evidence.NewRunID(start), start)
+	ev.Profile = string(o.Profile)
+	out := &Outcome{Evidence: ev, ReportDir: o.ReportDir}
+	if out.ReportDir == "" {
+		out.ReportDir = filepath.Join("gameday-reports", ev.RunID)
+	}
+	raw, err := os.MkdirTemp("", "gameday-run-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(raw)
+
+	runErr := o.runSuites(ctx, suites, raw, ev, out)
+	if runErr != nil {
+		ev.Error = runErr.Error()
+	}
+	// The report is written whatever happened, with a context the interrupt did not end.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if err := o.writeBundle(wctx, raw, ev, out); err != nil {
+		return out, errors.Join(runErr, fmt.Errorf("write the report: %w", err))
+	}
+	return out, runErr
+}
+
+func (o *Options) complete() ([]string, error) {
+	if o.Logger == nil {
+		o.Logger = framework.DiscardLogger()
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.Profile == "" {
+		o.Profile = framework.DefaultProfile
+	}
+	if _, err := framework.ParseProfile(string(o.Profile)); err != nil {
+		return nil, err
+	}
+	if o.BinDir == "" {
+		o.BinDir = environment.FindBinDir()
+	}
+	if o.Store.Root == "" {
+		o.Store = environment.Store{Root: environment.DefaultRoot()}
+	}
+	var suites []string
+	for _, s := range o.Suites {
+		for _, name := range strings.Split(s, ",") {
+			switch {
+			case name == "all":
+				suites = append(suites, scenarios.SuiteNames()...)
+			case slices.Contains(scenarios.SuiteNames(), name):
+				suites = append(suites, name)
+			default:
+				return nil, fmt.Errorf("unknown suite %q (want one of %v or all): %w", name, scenarios.SuiteNames(), framework.ErrInvalid)
+			}
+		}
+	}
+	if len(suites) == 0 {
+		suites = scenarios.SuiteNames()
+	}
+	slices.Sort(suites)
+	suites = slices.Compact(suites)
+	// Run in the documented order, not alphabetically.
+	order := scenarios.SuiteNames()
+	slices.SortFunc(suites, func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
+	var missing []string
+	for _, s := range suites {
+		if _, err := os.Stat(suiteBinary(o.BinDir, s)); err != nil {
+			missing = append(missing, "suites/"+s+".test")
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("%s not found in %s (run `make build`): %w", strings.Join(missing, ", "), o.BinDir, framework.ErrMissingBinary)
+	}
+	return suites, nil
+}
+
+func suiteBinary(binDir, suite string) string { return filepath.Join(binDir, "suites", suite+".test") }
+
+// runSuites gets an environment and runs every suite against it.
+func (o *Options) runSuites(ctx context.Context, suites []string, raw string, ev *evidence.Evidence, out *Outcome) error {
+	name := o.Env
+	if name == "" {
+		name = "run" + strconv.Itoa(os.Getpid()%100000)
+		o.Logger.Info("creating the environment", "env", name, "profile", o.Profile, "platform", platformName(o.Platform))
+		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, BinDir: o.BinDir, Retain: o.Retain, Logger: o.Logger})
+		if err != nil {
+			return fmt.Errorf("bring the environment up: %w", err)
+		}
+		defer o.teardown(ctx, name)
+	}
+	rec, err := o.Store.Load(name)
+	if err != nil {
+		return err
+	}
+	describeEnvironment(ev, rec)
+	var errs []error
+	for _, s := range suites {
+		if ctx.Err() != nil {
+			errs = append(errs, fmt.Errorf("interrupted before suite %s", s))
+			break
+		}
+		o.Logger.Info("running suite", "suite", s, "env", name)
+		code, err := o.runSuite(ctx, s, name, rec.Profile, raw)
+		switch {
+		case err != nil:
+			out.Broken = append(out.Broken, s)
+			errs = append(errs, fmt.Errorf("suite %s: %w", s, err))
+		case code == 1:
+			out.Failed = append(out.Failed, s)
+		case code != 0:
+			out.Broken = append(out.Broken, s)
+			errs = append(errs, fmt.Errorf("suite %s exited %d (see its output above)", s, code))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (o *Options) teardown(ctx context.Context, name string) {
+	if o.Retain {
+		o.Logger.Info("keeping the environment (--retain)", "env", name, "down", "gameday down --name "+name)
+		return
+	}
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Minute)
+	defer cancel()
+	if err := environment.Down(tctx, o.Store, name, o.Logger); err != nil {
+		o.Logger.Error("tear down", "env", name, "err", err)
+	}
+}
+
+// runSuite executes one suite binary; an interrupt is passed on as SIGINT so
+// Ginkgo runs its cleanup (reverting the drill's fault) before exiting.
+func (o *Options) runSuite(ctx context.Context, suite, env string, profile framework.Profile, raw string) (int, error) {
+	s, _ := scenarios.Builtin(scenarios.Suites[suite])
+	t, _ := framework.TimeoutsFor(profile)
+	args := []string{
+		"-test.timeout", (s.Budget(t) + 5*time.Minute).String(),
+		"-ginkgo.no-color", "-ginkgo.json-report", filepath.Join(raw, suite+".json"),
+		"-ginkgo.junit-report", filepath.Join(raw, suite+"-junit.xml"),
+		"-gameday.env", env, "-gameday.state-dir", o.Store.Root, "-gameday.profile", string(profile),
+		"-gameday.seed", strconv.FormatUint(o.Seed, 10), "-gameday.bin-dir", o.BinDir,
+	}
+	if o.LabelFilter != "" {
+		args = append(args, "-ginkgo.label-filter", o.LabelFilter)
+	}
+	cmd := exec.CommandContext(ctx, suiteBinary(o.BinDir, suite), args...)
+	cmd.Stdout, cmd.Stderr = o.Out, o.Out
+	cmd.Env = append(os.Environ(), environment.StateRootEnv+"="+o.Store.Root)
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 3 * time.Minute
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode(), nil
+	}
+	return 0, err
+}
+
+func platformName(p string) string {
+	if p == "" {
+		return "reference"
+	}
+	return p
+}
+
+// mergeReports merges the suites' Ginkgo reports into one JSON and one JUnit file.
+func mergeReports(raw string) (jsonPath, junitPath string, err error) {
+	jsons, _ := filepath.Glob(filepath.Join(raw, "*.json"))
+	junits, _ := filepath.Glob(filepath.Join(raw, "*-junit.xml"))
+	if len(jsons) > 0 {
+		jsonPath = filepath.Join(raw, "merged", "ginkgo-report.json")
+		if err := os.MkdirAll(filepath.Dir(jsonPath), 0o755); err != nil {
+			return "", "", err
+		}
+		if _, err := reporters.MergeAndCleanupJSONReports(jsons, jsonPath); err != nil {
+			return "", "", fmt.Errorf("merge Ginkgo JSON reports: %w", err)
+		}
+	}
+	if len(junits) > 0 {
+		junitPath = filepath.Join(raw, "merged", "junit.xml")
+		if err := os.MkdirAll(filepath.Dir(junitPath), 0o755); err != nil {
+			return "", "", err
+		}
+		if _, err := reporters.MergeAndCleanupJUnitReports(junits, junitPath); err != nil {
+			return "", "", fmt.Errorf("merge JUnit reports: %w", err)
+		}
+	}
+	return jsonPath, junitPath, nil
+}
+
+// timeSince is time.Since, with the monotonic clock.
+func timeSince(t time.Time) time.Duration { return time.Since(t) }
