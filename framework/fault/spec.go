@@ -133,7 +133,9 @@ func (s Spec) CheckForm() error {
 	if s.Duration > MaxDuration {
 		return fmt.Errorf("%s: duration %s exceeds the maximum %s: %w", s.Kind, s.Duration, MaxDuration, framework.ErrInvalid)
 	}
-	for _, kv := range [][2]string{{"zone", s.Zone}, {"node", s.Node}, {"pod", s.Pod}, {"peer", s.Peer}, {"mode", s.Mode}} {
+	// Zone and node place any fault (they name its region); the other
+	// parameters mean something only to the kinds that take them.
+	for _, kv := range [][2]string{{"pod", s.Pod}, {"peer", s.Peer}, {"mode", s.Mode}} {
 		if kv[1] != "" && !slices.Contains(d.Params, kv[0]) {
 			return fmt.Errorf("%s: %s applies to %s only: %w", s.Kind, kv[0], strings.Join(takenBy(kv[0]), ", "), framework.ErrInvalid)
 		}
