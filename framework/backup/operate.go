@@ -58,15 +58,33 @@ func (l loss) instant(d time.Duration) time.Time {
 	return l.before.Add(d - min(l.lead, d/2))
 }
 
+// publisher is the writer as operate uses it.
+type publisher interface {
+	// Due is the first publication at or after t; Every the cadence.
+	Due(t time.Time) time.Time
+	Every() time.Duration
+	Publish(ctx context.Context, at time.Time) (Version, error)
+}
+
+// backupJob is the backup job as operate uses it.
+type backupJob interface {
+	// Next is the schedule's first activation strictly after t.
+	Next(t time.Time) time.Time
+	Run(ctx context.Context, at time.Time) (*JobRun, error)
+}
+
+// Next is the job's schedule's next activation.
+func (j *Job) Next(t time.Time) time.Time { return j.Schedule.Next(t) }
+
 // operate advances the clock event by event until the loss: the writer's
 // publications and the schedule's backups (a publication due at the same
 // instant as a backup comes first). A backup runs, instantly in virtual time
 // and snapshotting the registry at its start, only if it completes (its start
 // plus the counted duration) strictly before the loss; one that would not was
 // in progress when storage was lost and protects nothing.
-func operate(ctx context.Context, clock *Clock, w *Writer, job *Job, l loss) (op operation, err error) {
+func operate(ctx context.Context, clock *Clock, w publisher, job backupJob, l loss) (op operation, err error) {
 	nextWrite := w.Due(clock.Now())
-	nextBackup := job.Schedule.Next(clock.Now().Add(-time.Nanosecond))
+	nextBackup := job.Next(clock.Now().Add(-time.Nanosecond))
 	op.fault, op.counted = l.at, l.counted(0)
 	for {
 		if op.fault.IsZero() && !nextBackup.IsZero() && !nextBackup.Before(l.before) {
@@ -105,6 +123,6 @@ func operate(ctx context.Context, clock *Clock, w *Writer, job *Job, l loss) (op
 			op.measured = max(op.measured, run.Duration)
 			op.counted = l.counted(op.measured)
 		}
-		nextBackup = job.Schedule.Next(t)
+		nextBackup = job.Next(t)
 	}
 }
