@@ -26,8 +26,8 @@ const (
 	// DefaultWarmup is how long the writer runs before the backup that opens
 	// the fault's window.
 	DefaultWarmup = time.Hour
-	// DefaultFaultLead is how long before the next backup the worst-instant
-	// fault strikes.
+	// DefaultFaultLead is how long before the next backup completes the
+	// worst-instant fault strikes (at most half the backup's duration).
 	DefaultFaultLead = time.Second
 	// DefaultHorizon is how far after the epoch the worst gap is searched
 	// (a year: month ends, leap days and DST changes included).
@@ -60,6 +60,12 @@ type DrillConfig struct {
 	// BeforeRestore runs after the loss, before the restore (tests tamper
 	// with the backup here).
 	BeforeRestore func(ctx context.Context, backup storage.Bucket) error
+
+	// BackupDuration is how long a backup takes to complete, when known from
+	// the platform (e.g. its backup Jobs' completionTime − startTime). 0:
+	// measured in the drill, the longest backup run rounded up to
+	// DurationResolution. A backup protects data only from its completion.
+	BackupDuration time.Duration
 
 	Objective    time.Duration
 	ClockFactor  float64 // 0: unpaced
@@ -94,7 +100,7 @@ func (c DrillConfig) withDefaults(ctx context.Context) (DrillConfig, error) {
 	set(&c.FaultLead, DefaultFaultLead)
 	set(&c.Horizon, DefaultHorizon)
 	set(&c.RandomWindow, DefaultRandomWindow)
-	for name, d := range map[string]time.Duration{"objective": c.Objective, "writer cadence": c.WriteEvery, "warm-up": c.Warmup, "fault lead": c.FaultLead, "horizon": c.Horizon, "random window": c.RandomWindow} {
+	for name, d := range map[string]time.Duration{"backup duration": c.BackupDuration, "objective": c.Objective, "writer cadence": c.WriteEvery, "warm-up": c.Warmup, "fault lead": c.FaultLead, "horizon": c.Horizon, "random window": c.RandomWindow} {
 		if d < 0 {
 			return c, fmt.Errorf("rpo drill: %s %s is negative: %w", name, d, framework.ErrInvalid)
 		}
@@ -121,7 +127,9 @@ func (c DrillConfig) withDefaults(ctx context.Context) (DrillConfig, error) {
 	return c, nil
 }
 
-// RunDrill runs the RPO drill: the worst-instant scenario, then the seeded random one.
+// RunDrill runs the RPO drill of cfg.Schedule: the worst-instant scenario
+// (storage lost just before the backup that ends the schedule's longest gap
+// completes), then the seeded random one.
 func RunDrill(ctx context.Context, cfg DrillConfig) (*RPOReport, error) {
 	start := time.Now()
 	cfg, err := cfg.withDefaults(ctx)
@@ -132,22 +140,22 @@ func RunDrill(ctx context.Context, cfg DrillConfig) (*RPOReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	lead := min(cfg.FaultLead, worst.Gap/2)
+	cfg.FaultLead = min(cfg.FaultLead, worst.Gap/2)
 	random, err := randomFault(cfg)
 	if err != nil {
 		return nil, err
 	}
 	rep := &RPOReport{Objective: Duration(cfg.Objective), ClockFactor: cfg.ClockFactor, Seed: cfg.Seed, Met: true}
-	for i, sc := range []struct {
-		name  Scenario
-		fault time.Time
-	}{{ScenarioWorst, worst.Next.Add(-lead)}, {ScenarioRandom, random}} {
+	for i, run := range []func() (*RPOResult, error){
+		func() (*RPOResult, error) { return RunBeforeCompletion(ctx, cfg, ScenarioWorst, worst.Next) },
+		func() (*RPOResult, error) { return RunScenario(ctx, cfg, ScenarioRandom, random) },
+	} {
 		if i > 0 && cfg.Restart != nil {
 			if err := cfg.Restart(ctx); err != nil {
 				return nil, fmt.Errorf("rpo drill: restart primary storage: %w", err)
 			}
 		}
-		res, err := RunScenario(ctx, cfg, sc.name, sc.fault)
+		res, err := run()
 		if err != nil {
 			return nil, err
 		}
@@ -172,17 +180,4 @@ func randomFault(cfg DrillConfig) (time.Time, error) {
 	r := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
 	secs := int64(cfg.RandomWindow / time.Second)
 	return first.Add(time.Duration(1+r.Int64N(max(secs, 1))) * time.Second), nil
-}
-
-// SchedulesGaps summarises every schedule's longest gap against objective.
-func SchedulesGaps(scheds []*Schedule, from time.Time, horizon, objective time.Duration) []ScheduleGap {
-	var out []ScheduleGap
-	for _, s := range scheds {
-		g := ScheduleGap{Name: s.ID(), Expr: s.Expr, Source: s.Source.String()}
-		if w, err := WorstWindow(s, from, horizon); err == nil {
-			g.Worst, g.Meets = Duration(w.Gap), w.Gap <= objective
-		}
-		out = append(out, g)
-	}
-	return out
 }

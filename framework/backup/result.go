@@ -60,10 +60,19 @@ type RPOResult struct {
 	// the achieved virtual seconds per real second.
 	ClockFactor float64 `json:"clockFactor"`
 	Compression float64 `json:"compression"`
-	// Window is the backup window the fault fell into.
+	// Window is the backup window the fault fell into: from the last backup
+	// that completed before it to the next one (see CompletedWindowAt).
 	Window Window `json:"window"`
 	// FaultAt is the virtual instant the primary region's storage was lost.
 	FaultAt time.Time `json:"faultAt"`
+	// BackupDuration is how long a backup counted as taking in virtual time:
+	// DrillConfig.BackupDuration, or MeasuredBackupDuration (the longest
+	// backup run of the scenario, real time) rounded up to DurationResolution.
+	BackupDuration         Duration `json:"backupDuration"`
+	MeasuredBackupDuration Duration `json:"measuredBackupDuration"`
+	// InProgress is the start of the backup that was running when storage
+	// was lost (zero when none was): it never completed and protects nothing.
+	InProgress time.Time `json:"backupInProgress,omitempty"`
 	// NewestRestored is the publication time of the newest version restored
 	// (zero when none was).
 	NewestRestored time.Time `json:"newestRestoredVersion"`
@@ -96,8 +105,14 @@ type ScheduleGap struct {
 	Expr   string   `json:"expr"`
 	Source string   `json:"source"`
 	Worst  Duration `json:"worstGap"`
-	// Meets says whether the gap alone fits the objective.
-	Meets bool `json:"meetsObjective"`
+	// BackupDuration is how long its backup takes (0: not known);
+	// WorstLoss = Worst + BackupDuration, the most data it can lose.
+	BackupDuration Duration `json:"backupDuration"`
+	WorstLoss      Duration `json:"worstLoss"`
+	// Meets says whether WorstLoss fits the objective; Error why the
+	// schedule could not be analysed (then Meets is false).
+	Meets bool   `json:"meetsObjective"`
+	Error string `json:"error,omitempty"`
 }
 
 // RPOReport is a whole drill: each scenario, and every schedule of the file.
@@ -125,7 +140,8 @@ func (r *RPOReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "\n%s: RPO %s (%s)\n", res.Scenario, res.RPO, map[bool]string{true: "met", false: "MISSED"}[res.Met])
 		fmt.Fprintf(&b, "  schedule        %s %q (%s)\n", res.ScheduleName, res.Schedule, res.Source)
 		fmt.Fprintf(&b, "  backup window   %s → %s (gap %s)\n", stamp(res.Window.Last), stamp(res.Window.Next), res.Window.Gap)
-		fmt.Fprintf(&b, "  storage lost    %s\n", stamp(res.FaultAt))
+		fmt.Fprintf(&b, "  backup duration %s counted (%s measured); worst loss %s = gap + duration\n", res.BackupDuration, res.MeasuredBackupDuration, res.Window.WorstLoss)
+		fmt.Fprintf(&b, "  storage lost    %s%s\n", stamp(res.FaultAt), inProgress(&res))
 		fmt.Fprintf(&b, "  newest restored %s\n", stamp(res.NewestRestored))
 		fmt.Fprintf(&b, "  versions        %d published, %d lost, %d objects restored and verified, %d corrupted\n", res.Published, len(res.Lost), res.Restored, len(res.Corrupted))
 		for _, c := range res.Corrupted {
@@ -135,9 +151,13 @@ func (r *RPOReport) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "  %s\n", res.Reason)
 	}
 	if len(r.Schedules) > 0 {
-		fmt.Fprintf(&b, "\nschedules in the file (longest gap between backups):\n")
+		fmt.Fprintf(&b, "\nschedules in the file (worst loss = longest gap between backups + backup duration):\n")
 		for _, s := range r.Schedules {
-			fmt.Fprintf(&b, "  %-48s %-14q %-9s %s\n", s.Name, s.Expr, s.Worst, map[bool]string{true: "fits the objective", false: "exceeds the objective"}[s.Meets])
+			if s.Error != "" {
+				fmt.Fprintf(&b, "  %-48s %-14q cannot be analysed: %s\n", s.Name, s.Expr, s.Error)
+				continue
+			}
+			fmt.Fprintf(&b, "  %-48s %-14q %-9s = %s + %s %s\n", s.Name, s.Expr, s.WorstLoss, s.Worst, s.BackupDuration, map[bool]string{true: "fits the objective", false: "exceeds the objective"}[s.Meets])
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -148,5 +168,5 @@ func stamp(t time.Time) string {
 	if t.IsZero() {
 		return "-"
 	}
-	return t.UTC().Format(time.RFC3339)
+	return t.UTC().Format(time.RFC3339Nano)
 }

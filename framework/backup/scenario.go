@@ -14,20 +14,44 @@ import (
 // RunScenario runs the writer and the backup schedule on a virtual clock from
 // shortly before the backup preceding fault until fault, loses the primary
 // registry at fault, restores the newest backup into the DR registry and
-// measures the RPO.
+// measures the RPO. A backup counts only if it completed before fault (see
+// DrillConfig.BackupDuration).
 func RunScenario(ctx context.Context, cfg DrillConfig, name Scenario, fault time.Time) (*RPOResult, error) {
+	return runScenario(ctx, cfg, name, loss{at: fault.UTC(), duration: cfg.BackupDuration})
+}
+
+// RunBeforeCompletion is RunScenario with storage lost just before the backup
+// due at backupAt completes: cfg.FaultLead before it (at most half the
+// backup's duration), the duration being measured on the backups before it.
+// It is the worst instant when backupAt ends the schedule's longest gap.
+func RunBeforeCompletion(ctx context.Context, cfg DrillConfig, name Scenario, backupAt time.Time) (*RPOResult, error) {
+	lead := cfg.FaultLead
+	if lead == 0 {
+		lead = DefaultFaultLead
+	}
+	return runScenario(ctx, cfg, name, loss{before: backupAt.UTC(), lead: lead, duration: cfg.BackupDuration})
+}
+
+func runScenario(ctx context.Context, cfg DrillConfig, name Scenario, l loss) (*RPOResult, error) {
 	wall := time.Now()
 	cfg, err := cfg.withDefaults(ctx)
 	if err != nil {
 		return nil, err
 	}
-	fault = fault.UTC()
 	log := cfg.Logger.With("scenario", name)
 	primary, backup, dr := cfg.Primary.Bucket(cfg.Registry), cfg.Backup.Bucket(cfg.BackupBucket), cfg.DR.Bucket(cfg.Registry)
 	if primary.String() == dr.String() || primary.String() == backup.String() {
 		return nil, fmt.Errorf("rpo drill: the primary registry %s must be neither the DR registry %s nor the backup bucket %s: %w", primary, dr, backup, framework.ErrInvalid)
 	}
-	win, err := WindowAt(cfg.Schedule, cfg.Epoch, fault)
+	// The operation starts a warm-up before the last backup that completes
+	// before the loss (before the one the loss interrupts, for the worst
+	// instant; for a fixed instant, one that started less than the backup's
+	// duration before it is still running then).
+	anchor := l.before
+	if anchor.IsZero() {
+		anchor = l.at.Add(-max(l.duration, DurationResolution))
+	}
+	win, err := WindowAt(cfg.Schedule, cfg.Epoch, anchor)
 	if err != nil {
 		return nil, err
 	}
@@ -40,10 +64,9 @@ func RunScenario(ctx context.Context, cfg DrillConfig, name Scenario, fault time
 	}
 	res := &RPOResult{
 		Scenario: name, Seed: cfg.Seed, Schedule: cfg.Schedule.Expr, ScheduleName: cfg.Schedule.ID(),
-		Source: cfg.Schedule.Source.String(), ClockFactor: cfg.ClockFactor, Window: win, FaultAt: fault,
-		Objective: Duration(cfg.Objective),
+		Source: cfg.Schedule.Source.String(), ClockFactor: cfg.ClockFactor, Objective: Duration(cfg.Objective),
 	}
-	log.Info("rpo scenario", "from", start, "fault", fault, "window", win)
+	log.Info("rpo scenario", "from", start, "fault", l.at, "beforeBackupAt", l.before)
 
 	clock, err := NewClock(start, cfg.ClockFactor)
 	if err != nil {
@@ -54,8 +77,14 @@ func RunScenario(ctx context.Context, cfg DrillConfig, name Scenario, fault time
 		return nil, err
 	}
 	job := &Job{Schedule: cfg.Schedule, Source: primary, Target: backup}
-	if res.BackupsRun, err = operate(ctx, clock, writer, job, fault); err != nil {
+	op, err := operate(ctx, clock, writer, job, l)
+	if err != nil {
 		return nil, fmt.Errorf("rpo drill %s: %w", name, err)
+	}
+	res.BackupsRun, res.FaultAt, res.InProgress = op.backups, op.fault, op.inProgress
+	res.BackupDuration, res.MeasuredBackupDuration = Duration(op.counted), Duration(op.measured)
+	if res.Window, err = CompletedWindowAt(cfg.Schedule, cfg.Epoch, op.fault, op.counted); err != nil {
+		return nil, err
 	}
 	virtual, real := clock.Elapsed()
 	if real > 0 {
@@ -116,43 +145,6 @@ func prepare(ctx context.Context, wipe bool, buckets ...storage.Bucket) error {
 	return nil
 }
 
-// operate advances the clock event by event until fault: the writer's
-// publications and the schedule's backups (a publication due at the same
-// instant as a backup comes first; a backup due at the fault does not run).
-func operate(ctx context.Context, clock *Clock, w *Writer, job *Job, fault time.Time) (backups int, err error) {
-	nextWrite := w.Due(clock.Now())
-	nextBackup := job.Schedule.Next(clock.Now().Add(-time.Nanosecond))
-	for {
-		t := nextWrite
-		if !nextBackup.IsZero() && nextBackup.Before(t) {
-			t = nextBackup
-		}
-		if !t.Before(fault) {
-			return backups, clock.AdvanceTo(ctx, fault)
-		}
-		if err := clock.AdvanceTo(ctx, t); err != nil {
-			return backups, err
-		}
-		if t.Equal(nextWrite) {
-			if _, err := w.Publish(ctx, t); err != nil {
-				return backups, err
-			}
-			nextWrite = nextWrite.Add(w.Every())
-		}
-		if t.Equal(nextBackup) {
-			run, err := job.Run(ctx, t)
-			if err != nil {
-				return backups, err
-			}
-			backups++
-			if len(run.Corrupt) > 0 {
-				return backups, fmt.Errorf("backup at %s found corrupt source objects: %v", t.Format(time.RFC3339), run.Corrupt)
-			}
-			nextBackup = job.Schedule.Next(t)
-		}
-	}
-}
-
 // measure fills the RPO, the newest restored version and the lost versions,
 // reading the restored versions back from the DR registry.
 func measure(ctx context.Context, res *RPOResult, w *Writer, dr storage.Bucket, restored *RestoreReport) error {
@@ -186,6 +178,15 @@ func measure(ctx context.Context, res *RPOResult, w *Writer, dr storage.Bucket, 
 	return nil
 }
 
+// inProgress names the backup the loss interrupted.
+func inProgress(res *RPOResult) string {
+	if res.InProgress.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf(" (the backup started at %s was still running, due to complete at %s)",
+		stamp(res.InProgress), stamp(res.InProgress.Add(time.Duration(res.BackupDuration))))
+}
+
 // judge decides whether the objective was met and says why.
 func judge(res *RPOResult, s *Schedule) (bool, string) {
 	var why []string
@@ -206,7 +207,8 @@ func judge(res *RPOResult, s *Schedule) (bool, string) {
 	if time.Duration(res.RPO) > time.Duration(res.Objective) {
 		met, verdict = false, "exceeds"
 	}
-	why = append(why, fmt.Sprintf("RPO %s %s the %s objective: %s leaves up to %s between backups (%s → %s); storage lost at %s, newest restored version from %s, versions lost: %d",
-		res.RPO, verdict, res.Objective, s, res.Window.Gap, stamp(res.Window.Last), stamp(res.Window.Next), stamp(res.FaultAt), stamp(res.NewestRestored), len(res.Lost)))
+	why = append(why, fmt.Sprintf("RPO %s %s the %s objective: %s leaves up to %s between backups (%s → %s) and a backup protects data only once complete, %s later, so up to %s can be lost; storage lost at %s%s, newest restored version from %s, versions lost: %d",
+		res.RPO, verdict, res.Objective, s, res.Window.Gap, stamp(res.Window.Last), stamp(res.Window.Next), res.Window.BackupDuration, res.Window.WorstLoss,
+		stamp(res.FaultAt), inProgress(res), stamp(res.NewestRestored), len(res.Lost)))
 	return met, strings.Join(why, "; ")
 }

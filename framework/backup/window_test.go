@@ -113,3 +113,53 @@ func TestRandomFaultIsSeeded(t *testing.T) {
 		t.Errorf("20 seeds gave only %d distinct instants", len(seen))
 	}
 }
+
+func TestCompletedWindowAt(t *testing.T) {
+	s := mustSchedule(t, "0 */6 * * *", "")
+	epoch := utc("2024-01-15T00:00:00Z")
+	const d = 5 * time.Minute
+	cases := []struct {
+		name, at, last, next string
+	}{
+		{"the first backup still running", "2024-01-15T06:04:00Z", "", "2024-01-15T06:00:00Z"},
+		{"completing at the fault does not count", "2024-01-15T06:05:00Z", "", "2024-01-15T06:00:00Z"},
+		{"just after it completed", "2024-01-15T06:05:01Z", "2024-01-15T06:00:00Z", "2024-01-15T12:00:00Z"},
+		{"the next one started but is not done", "2024-01-15T12:04:59Z", "2024-01-15T06:00:00Z", "2024-01-15T12:00:00Z"},
+		{"before it starts", "2024-01-15T11:59:00Z", "2024-01-15T06:00:00Z", "2024-01-15T12:00:00Z"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w, err := CompletedWindowAt(s, epoch, utc(tc.at), d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var last time.Time
+			wantLoss := time.Duration(0)
+			if tc.last != "" {
+				last, wantLoss = utc(tc.last), 6*time.Hour+d
+			}
+			if !w.Last.Equal(last) || !w.Next.Equal(utc(tc.next)) || w.BackupDuration != d || w.WorstLoss != wantLoss {
+				t.Errorf("window %+v, want %s → %s, worst loss %s", w, tc.last, tc.next, wantLoss)
+			}
+		})
+	}
+	if _, err := CompletedWindowAt(s, epoch, epoch, -time.Second); !errors.Is(err, framework.ErrInvalid) {
+		t.Errorf("negative duration: %v", err)
+	}
+}
+
+func TestSchedulesGapsAddTheBackupDuration(t *testing.T) {
+	scheds := []*Schedule{mustSchedule(t, "0 * * * *", ""), mustSchedule(t, "*/30 * * * *", "")}
+	gaps := SchedulesGaps(scheds, DefaultEpoch, 24*time.Hour, time.Hour)
+	if g := gaps[0]; g.Worst != Duration(time.Hour) || g.WorstLoss != g.Worst || g.BackupDuration != 0 || !g.Meets {
+		t.Errorf("without a duration: %+v", g)
+	}
+	d := func(s *Schedule) time.Duration { return 2 * time.Minute }
+	gaps = SchedulesGapsWith(scheds, DefaultEpoch, 24*time.Hour, time.Hour, d)
+	if g := gaps[0]; g.Worst != Duration(time.Hour) || g.WorstLoss != Duration(time.Hour+2*time.Minute) || g.BackupDuration != Duration(2*time.Minute) || g.Meets {
+		t.Errorf("hourly with a 2 min backup: %+v, want worst loss 1h2m, missing 1h", g)
+	}
+	if g := gaps[1]; g.WorstLoss != Duration(32*time.Minute) || !g.Meets {
+		t.Errorf("half-hourly with a 2 min backup: %+v", g)
+	}
+}

@@ -15,11 +15,16 @@ type PhaseBudget struct {
 	Window Window `json:"window"`
 	Sent   int    `json:"sent"`
 	Failed int    `json:"failed"`
-	// FailureRatio is Failed/Sent (0 when nothing was sent); Allowed the
-	// budget; Within whether the ratio stayed at or under it.
+	// FailureRatio is Failed/Sent; Allowed the budget; Within whether the
+	// ratio stayed at or under it.
 	FailureRatio float64 `json:"failureRatio"`
 	Allowed      float64 `json:"allowed"`
 	Within       bool    `json:"within"`
+	// Measured: requests were sent in the phase. When none were the ratio is
+	// undefined: FailureRatio is 0, Within false (no evidence is no pass)
+	// and Reason says why.
+	Measured bool   `json:"measured"`
+	Reason   string `json:"reason,omitempty"`
 	// Worst is the offset of the phase's bucket with the most failures.
 	Worst time.Duration `json:"worst"`
 }
@@ -43,10 +48,11 @@ func ErrorBudget(tl *load.Timeline, obj Objective) ([]PhaseBudget, error) {
 // PhaseErrorBudget measures one phase summary against allowed, a failure ratio.
 func PhaseErrorBudget(tl *load.Timeline, p load.PhaseSummary, allowed float64) PhaseBudget {
 	b := PhaseBudget{Phase: p.Phase, Window: Window{p.From, p.To}, Sent: p.Sent, Failed: p.Failures.Total(), Allowed: allowed}
-	if b.Sent > 0 {
-		b.FailureRatio = float64(b.Failed) / float64(b.Sent)
+	b.FailureRatio, b.Measured = FailureRatio(p.Counts)
+	b.Within = b.Measured && b.FailureRatio <= allowed
+	if !b.Measured {
+		b.Reason = fmt.Sprintf("no request was sent in the %s phase (+%s to +%s): its failure ratio is not measured", p.Phase, secs(p.From), secs(p.To))
 	}
-	b.Within = b.FailureRatio <= allowed
 	worst := -1
 	for _, bk := range tl.Window(p.From, p.To) {
 		if bk.Phase == p.Phase && bk.Failures.Total() > worst {
@@ -54,6 +60,38 @@ func PhaseErrorBudget(tl *load.Timeline, p load.PhaseSummary, allowed float64) P
 		}
 	}
 	return b
+}
+
+// FailureRatio returns the failed share of the requests sent, and whether it
+// is defined: it is not when nothing was sent (then 0, false).
+func FailureRatio(c load.Counts) (float64, bool) {
+	if c.Sent <= 0 {
+		return 0, false
+	}
+	return float64(c.Failures.Total()) / float64(c.Sent), true
+}
+
+// FaultBudget is the error budget of the fault phase (DefaultFaultPhase, or
+// the FaultPhase option's; other options are ignored): the failed share of
+// the requests sent from the fault mark until the next mark, against the
+// allowed share 1 - obj.SuccessThreshold. Errors: an invalid objective or no
+// timeline (framework.ErrInvalid), no such phase (framework.ErrNotFound).
+func FaultBudget(tl *load.Timeline, obj Objective, opts ...Option) (PhaseBudget, error) {
+	o := rtoOptions{faultPhase: DefaultFaultPhase}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := obj.Validate(); err != nil {
+		return PhaseBudget{}, err
+	}
+	if tl == nil {
+		return PhaseBudget{}, fmt.Errorf("measure: no timeline: %w", framework.ErrInvalid)
+	}
+	p, err := Phase(tl, o.faultPhase)
+	if err != nil {
+		return PhaseBudget{}, err
+	}
+	return PhaseErrorBudget(tl, p, 1-obj.SuccessThreshold), nil
 }
 
 // Phase returns the summary of phase (framework.ErrNotFound if the timeline

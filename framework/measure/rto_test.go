@@ -2,6 +2,7 @@ package measure
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,9 @@ func TestRTO(t *testing.T) {
 		impacted  bool
 		rto       time.Duration
 		detection time.Duration
+		// outages and relapses are checked when outages > 0; reason when set.
+		outages, relapses int
+		reason            string
 	}{
 		{name: "no failure", fault: 3 * sec, outcome: failing("us-east1"),
 			recovered: true, rto: 0},
@@ -49,6 +53,21 @@ func TestRTO(t *testing.T) {
 			rto: 0},
 		{name: "failures before the fault do not count", fault: 3 * sec, outcome: failing("us-east1", span(sec, 2*sec)),
 			recovered: true, rto: 0},
+		{name: "a relapse after a clean stretch longer than the window", fault: 3 * sec,
+			outcome:   failing("us-east1", span(3*sec, 4*sec), span(ms(5500), ms(6500))),
+			recovered: true, impacted: true, rto: ms(3490), outages: 2, relapses: 1},
+		{name: "a relapse after exactly the window", fault: 3 * sec,
+			outcome:   failing("us-east1", span(3*sec, 4*sec), span(5*sec, 6*sec)),
+			recovered: true, impacted: true, rto: ms(2990), outages: 2, relapses: 1},
+		{name: "relapses until the end", fault: 3 * sec,
+			outcome:  failing("us-east1", span(3*sec, 4*sec), span(ms(6200), 20*sec)),
+			impacted: true, rto: 7 * sec, outages: 2, relapses: 1,
+			reason: "the success ratio fell below 0.99 again at +3.2 s after the fault (relapse 1, after 2.2 s at or above it) and had not recovered when the observation ended at +7.0 s"},
+		{name: "flaps until the end", fault: 3 * sec, outcome: flapping(3*sec, ms(300)),
+			impacted: true, rto: 7 * sec, outages: 1, relapses: 0,
+			reason: "the success ratio fell below 0.99 at +0.0 s after the fault and did not stay at or above it for 1s before the observation ended at +7.0 s"},
+		{name: "one outage, then a clean end", fault: 3 * sec, outcome: failing("us-east1", span(4*sec, 5*sec)),
+			recovered: true, impacted: true, rto: ms(1990), detection: sec, outages: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,10 +90,63 @@ func TestRTO(t *testing.T) {
 			if !r.Recovered && r.Reason == "" {
 				t.Error("no reason given for not recovering")
 			}
+			if tt.reason != "" && r.Reason != tt.reason {
+				t.Errorf("reason %q\nwant   %q", r.Reason, tt.reason)
+			}
+			if tt.outages > 0 && (len(r.Outages) != tt.outages || r.Relapses != tt.relapses) {
+				t.Errorf("%d outages, %d relapses, want %d, %d: %+v", len(r.Outages), r.Relapses, tt.outages, tt.relapses, r.Outages)
+			}
+			if !tt.impacted && len(r.Outages) != 0 {
+				t.Errorf("outages without impact: %+v", r.Outages)
+			}
+			if n := len(r.Outages); n > 0 && r.Recovered && r.RecoveredOffset != r.Outages[n-1].To {
+				t.Errorf("recovered at %v, the last outage ends at %v", r.RecoveredOffset, r.Outages[n-1].To)
+			}
 			if r.Recovered && r.DeclaredOffset < r.RecoveredOffset+objective().StabilityWindow-tl.BucketWidth {
 				t.Errorf("declared at %v, recovered at %v: the stability window did not pass", r.DeclaredOffset, r.RecoveredOffset)
 			}
 		})
+	}
+}
+
+// flapping fails for period, serves for period, from from to the end.
+func flapping(from, period time.Duration) func(string, time.Duration) synth.Outcome {
+	return func(_ string, at time.Duration) synth.Outcome {
+		if at >= from && (at-from)/period%2 == 0 {
+			return synth.Status(http.StatusServiceUnavailable)
+		}
+		return synth.OK("us-east1")
+	}
+}
+
+// Every outage is reported with its window, its requests and whether it was
+// a relapse; the RTO is the end of the last one.
+func TestRTOOutages(t *testing.T) {
+	tl := synth.Synthesize(100, 10*sec, marks(3*sec, load.Mark{Phase: "recovery", Offset: 5 * sec}), nil,
+		failing("us-east1", span(3*sec, 4*sec), span(ms(4300), ms(4500)), span(6*sec, ms(7500))))
+	r, err := RTO(tl, objective())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The 4.3-4.5 s failures follow the first outage by less than the
+	// stability window: the same outage, no relapse.
+	want := []Outage{
+		{From: 3 * sec, To: ms(4490), Ended: true, Phase: "fault", Sent: 150, Failed: 120},
+		{From: 6 * sec, To: ms(7490), Ended: true, Phase: "recovery", Sent: 150, Failed: 150, Relapse: true, Clean: ms(1510)},
+	}
+	if len(r.Outages) != len(want) {
+		t.Fatalf("outages %+v, want %+v", r.Outages, want)
+	}
+	for i, w := range want {
+		if r.Outages[i] != w {
+			t.Errorf("outage %d: %+v, want %+v", i, r.Outages[i], w)
+		}
+	}
+	if !r.Recovered || r.RTO != ms(4490) || r.Relapses != 1 || r.Outage.Failures.Total() != 270 || r.Window != (Window{3 * sec, 10 * sec}) {
+		t.Errorf("recovered %v RTO %v relapses %d failed %d window %+v", r.Recovered, r.RTO, r.Relapses, r.Outage.Failures.Total(), r.Window)
+	}
+	if d := r.Outages[1].Duration(); d != ms(1490) {
+		t.Errorf("second outage lasted %v", d)
 	}
 }
 
