@@ -19,7 +19,7 @@ import (
 func (d *drill) evaluate() {
 	dr := &d.res.Drill
 	tl := d.res.Timeline
-	obj := measure.NewObjective(d.env.Timeouts)
+	obj := measure.NewCriteria(d.env.Timeouts)
 	if tl != nil {
 		var opts []measure.Option
 		if d.has("failover") || d.has("failover-order") {
@@ -56,7 +56,7 @@ func target(o Objective, def float64) float64 {
 	return v
 }
 
-func (d *drill) objective(o Objective, obj measure.Objective) evidence.Objective {
+func (d *drill) objective(o Objective, obj measure.Criteria) evidence.Objective {
 	faultSecs := d.reverted.Sub(d.injected).Seconds()
 	switch o.Kind {
 	case "rto":

@@ -320,7 +320,7 @@ func (d *drill) startLoad(ctx context.Context) error {
 // restarts, and a healthy-looking region can still fail its clients.
 func (d *drill) awaitRecovery(ctx context.Context, maxWait time.Duration) {
 	deadline := time.Now().Add(maxWait)
-	threshold := measure.NewObjective(d.env.Timeouts).SuccessThreshold
+	threshold := measure.NewCriteria(d.env.Timeouts).SuccessThreshold
 	var since time.Time // start of the current good run
 	for time.Now().Before(deadline) {
 		if d.recoveredNow(ctx) {

@@ -31,7 +31,7 @@ type PhaseBudget struct {
 
 // ErrorBudget returns every phase's budget use, in order of first
 // appearance, against the allowed failure ratio 1 - obj.SuccessThreshold.
-func ErrorBudget(tl *load.Timeline, obj Objective) ([]PhaseBudget, error) {
+func ErrorBudget(tl *load.Timeline, obj Criteria) ([]PhaseBudget, error) {
 	if err := obj.Validate(); err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func FailureRatio(c load.Counts) (float64, bool) {
 // the requests sent from the fault mark until the next mark, against the
 // allowed share 1 - obj.SuccessThreshold. Errors: an invalid objective or no
 // timeline (framework.ErrInvalid), no such phase (framework.ErrNotFound).
-func FaultBudget(tl *load.Timeline, obj Objective, opts ...Option) (PhaseBudget, error) {
+func FaultBudget(tl *load.Timeline, obj Criteria, opts ...Option) (PhaseBudget, error) {
 	o := rtoOptions{faultPhase: DefaultFaultPhase}
 	for _, opt := range opts {
 		opt(&o)

@@ -36,7 +36,7 @@ type FailoverResult struct {
 // successfully crossed the objective's FailoverShare after the fault marked
 // faultPhase, and held for the stability window; clientRegion, when set,
 // limits it to that client region's requests.
-func Failover(tl *load.Timeline, obj Objective, faultPhase, region, clientRegion string) (FailoverResult, error) {
+func Failover(tl *load.Timeline, obj Criteria, faultPhase, region, clientRegion string) (FailoverResult, error) {
 	if err := obj.Validate(); err != nil {
 		return FailoverResult{}, err
 	}
@@ -47,7 +47,7 @@ func Failover(tl *load.Timeline, obj Objective, faultPhase, region, clientRegion
 	return failoverAt(tl, obj, f, region, clientRegion)
 }
 
-func failoverAt(tl *load.Timeline, obj Objective, f time.Duration, region, client string) (FailoverResult, error) {
+func failoverAt(tl *load.Timeline, obj Criteria, f time.Duration, region, client string) (FailoverResult, error) {
 	if region == "" {
 		return FailoverResult{}, fmt.Errorf("measure: failover: no region named: %w", framework.ErrInvalid)
 	}

@@ -13,8 +13,8 @@ const sec = time.Second
 func ms(n int) time.Duration { return time.Duration(n) * time.Millisecond }
 
 // objective is the default with a one-second stability window.
-func objective() Objective {
-	return Objective{RTO: DefaultRTO, RPO: DefaultRPO, SuccessThreshold: 0.99, FailoverShare: 0.9, StabilityWindow: sec}
+func objective() Criteria {
+	return Criteria{RTO: DefaultRTO, RPO: DefaultRPO, SuccessThreshold: 0.99, FailoverShare: 0.9, StabilityWindow: sec}
 }
 
 // marks makes fault (and optional recovery) marks.

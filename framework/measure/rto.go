@@ -12,7 +12,7 @@ const DefaultFaultPhase = "fault"
 
 // RTOResult is the recovery of one fault, as measured from the load.
 type RTOResult struct {
-	Objective Objective `json:"objective"`
+	Criteria Criteria `json:"objective"`
 	// FaultPhase is the mark the fault instant came from; Fault is that
 	// instant and FaultOffset its offset in the timeline.
 	FaultPhase  string        `json:"faultPhase"`
@@ -90,7 +90,7 @@ func WithCapacity(samples []CapacitySample) Option {
 // recovered has no RTO: Recovered is false, RTO is the lower bound to the
 // end, and Reason says when the ratio last fell. Errors: an invalid objective or empty
 // timeline (framework.ErrInvalid), no fault mark (framework.ErrNotFound).
-func RTO(tl *load.Timeline, obj Objective, opts ...Option) (RTOResult, error) {
+func RTO(tl *load.Timeline, obj Criteria, opts ...Option) (RTOResult, error) {
 	o := rtoOptions{faultPhase: DefaultFaultPhase}
 	for _, opt := range opts {
 		opt(&o)
@@ -102,7 +102,7 @@ func RTO(tl *load.Timeline, obj Objective, opts ...Option) (RTOResult, error) {
 	if err != nil {
 		return RTOResult{}, err
 	}
-	r := RTOResult{Objective: obj, FaultPhase: o.faultPhase, Fault: tl.Start.Add(f), FaultOffset: f, Timeline: tl}
+	r := RTOResult{Criteria: obj, FaultPhase: o.faultPhase, Fault: tl.Start.Add(f), FaultOffset: f, Timeline: tl}
 	measureRecovery(&r, tl, obj, f)
 	if o.failover != nil {
 		fo, err := failoverAt(tl, obj, f, o.failover.region, o.failover.client)
@@ -118,7 +118,7 @@ func RTO(tl *load.Timeline, obj Objective, opts ...Option) (RTOResult, error) {
 	return r, nil
 }
 
-func measureRecovery(r *RTOResult, tl *load.Timeline, obj Objective, f time.Duration) {
+func measureRecovery(r *RTOResult, tl *load.Timeline, obj Criteria, f time.Duration) {
 	s := series{tl, ratioJudge(globalCounts, load.Counts.SuccessRatio, obj.SuccessThreshold)}
 	fb := tl.Index(f)
 	if d, ok := firstFailureAfter(tl, f); ok {
@@ -161,7 +161,7 @@ func measureRecovery(r *RTOResult, tl *load.Timeline, obj Objective, f time.Dura
 
 // notRecovered says why the last outage had not ended by the end of the
 // observation.
-func notRecovered(outs []Outage, obj Objective, f, end time.Duration) string {
+func notRecovered(outs []Outage, obj Criteria, f, end time.Duration) string {
 	last := outs[len(outs)-1]
 	if last.Relapse {
 		return fmt.Sprintf("the success ratio fell below %v again at %s after the fault (relapse %d, after %s at or above it) and had not recovered when the observation ended at %s",

@@ -223,16 +223,16 @@ func TestObjective(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := NewObjective(to)
+	o := NewCriteria(to)
 	if err := o.Validate(); err != nil || o.StabilityWindow != to.StabilityWindow || o.RTO != 30*time.Minute {
-		t.Errorf("NewObjective = %+v, %v", o, err)
+		t.Errorf("NewCriteria = %+v, %v", o, err)
 	}
-	for _, mutate := range []func(*Objective){
-		func(o *Objective) { o.SuccessThreshold = 0 },
-		func(o *Objective) { o.SuccessThreshold = 1.01 },
-		func(o *Objective) { o.FailoverShare = -1 },
-		func(o *Objective) { o.StabilityWindow = -sec },
-		func(o *Objective) { o.RTO = -sec },
+	for _, mutate := range []func(*Criteria){
+		func(o *Criteria) { o.SuccessThreshold = 0 },
+		func(o *Criteria) { o.SuccessThreshold = 1.01 },
+		func(o *Criteria) { o.FailoverShare = -1 },
+		func(o *Criteria) { o.StabilityWindow = -sec },
+		func(o *Criteria) { o.RTO = -sec },
 	} {
 		bad := o
 		mutate(&bad)

@@ -16,7 +16,7 @@ import (
 
 const sec = time.Second
 
-var objective = measure.Objective{RTO: 30 * time.Minute, SuccessThreshold: 0.99, FailoverShare: 0.9, StabilityWindow: sec}
+var objective = measure.Criteria{RTO: 30 * time.Minute, SuccessThreshold: 0.99, FailoverShare: 0.9, StabilityWindow: sec}
 
 // outage: us-east1 until 3 s, refused until 5 s, then europe-west1.
 func outage(_ string, at time.Duration) synth.Outcome {

@@ -62,7 +62,7 @@ func rtoResult(actual any, matcher string) (measure.RTOResult, error) {
 // describeRTO writes the figures and the timeline around the fault and the
 // recovery (or the end).
 func describeRTO(b *strings.Builder, r measure.RTOResult) {
-	o := r.Objective
+	o := r.Criteria
 	fmt.Fprintf(b, "  fault (%s) at +%s", r.FaultPhase, secs(r.FaultOffset))
 	if r.Impacted {
 		fmt.Fprintf(b, ", first failure +%s (detection %v)", secs(r.FaultOffset+r.Detection), r.Detection)

@@ -21,9 +21,9 @@ const (
 	DefaultFailoverShare = 0.9
 )
 
-// Objective holds what a drill is judged against. Build it with NewObjective,
+// Criteria hold the thresholds a drill's measurements use. Build them with NewCriteria,
 // which takes the stability window from the timing profile.
-type Objective struct {
+type Criteria struct {
 	RTO              time.Duration `json:"rto"`
 	RPO              time.Duration `json:"rpo"`
 	SuccessThreshold float64       `json:"successThreshold"`
@@ -33,9 +33,9 @@ type Objective struct {
 	StabilityWindow time.Duration `json:"stabilityWindow"`
 }
 
-// NewObjective returns the default objectives with the profile's stability window.
-func NewObjective(t framework.Timeouts) Objective {
-	return Objective{
+// NewCriteria returns the default thresholds with the profile's stability window.
+func NewCriteria(t framework.Timeouts) Criteria {
+	return Criteria{
 		RTO:              DefaultRTO,
 		RPO:              DefaultRPO,
 		SuccessThreshold: DefaultSuccessThreshold,
@@ -45,7 +45,7 @@ func NewObjective(t framework.Timeouts) Objective {
 }
 
 // Validate reports a field out of range (wrapping framework.ErrInvalid).
-func (o Objective) Validate() error {
+func (o Criteria) Validate() error {
 	bad := func(field string, v any, want string) error {
 		return fmt.Errorf("objective %s = %v: want %s: %w", field, v, want, framework.ErrInvalid)
 	}
