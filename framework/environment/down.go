@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"time"
 	"sync"
+	"time"
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/provider"

@@ -12,7 +12,6 @@ import (
 	"gameday.io/gameday/framework"
 )
 
-
 // binaries lists what the provider runs, by kwokctl option name.
 var binaries = map[string]string{
 	"kubeApiserverBinary":         "kube-apiserver",

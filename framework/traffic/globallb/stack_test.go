@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"gameday.io/gameday/framework/traffic/gateway"
 	"gameday.io/gameday/framework/inference"
 	"gameday.io/gameday/framework/inference/inferencetest"
 	"gameday.io/gameday/framework/storage"
+	"gameday.io/gameday/framework/traffic/gateway"
 )
 
 // startRegion serves pods real inference servers behind a real gateway, all on
