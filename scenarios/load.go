@@ -1,11 +1,12 @@
 package scenarios
 
 import (
+	"gameday.io/gameday/framework/measure/objectives"
+
 	"errors"
 	"fmt"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -54,8 +55,7 @@ func (s *Scenario) Validate() error {
 }
 
 var (
-	objectiveKinds = []string{"rto", "failover", "failover-order", "capacity-during-fault", "min-ready", "dr-capacity", "drain-completes", "error-budget", "capacity-after-revert", "rpo"}
-	actionKinds    = []string{"scale", "pod-kill", "switch-traffic"}
+	actionKinds = []string{"scale", "pod-kill", "switch-traffic"}
 )
 
 func (s *Scenario) check(c *yamldoc.Checker) {
@@ -102,17 +102,21 @@ func (s *Scenario) check(c *yamldoc.Checker) {
 	}
 	for i, o := range s.Objectives {
 		p := fmt.Sprintf("objectives[%d]", i)
-		if !slices.Contains(objectiveKinds, o.Kind) {
-			c.Fail(p+".kind", "unknown objective %q (want one of %v)", o.Kind, objectiveKinds)
+		if _, err := objectives.Lookup(o.Kind); err != nil {
+			c.Fail(p+".kind", "unknown objective %q (want one of %v)", o.Kind, objectives.Kinds())
 			continue
 		}
-		if o.Kind == "error-budget" && o.Phase == "" {
-			c.Fail(p+".phase", "an error budget names its phase (baseline, fault or recovery)")
-		}
 		if o.Target != "" {
-			if _, err := parseTarget(o.Target); err != nil {
+			if _, err := objectives.ParseTarget(o.Target); err != nil {
 				c.Fail(p+".target", "%v", err)
 			}
+		}
+		if e, _ := objectives.Lookup(o.Kind); e.Validate(o) != nil {
+			field := p + ".kind"
+			if o.Phase == "" {
+				field = p + ".phase"
+			}
+			c.Fail(field, "%v", e.Validate(o))
 		}
 		if s.Type == TypeRPO && o.Kind != "rpo" {
 			c.Fail(p+".kind", "an rpo drill is judged by rpo objectives only")
@@ -133,16 +137,4 @@ func parseAfter(s string) (time.Duration, string, error) {
 		return 0, "", fmt.Errorf("%q is neither a delay such as 30s nor alert:NAME", s)
 	}
 	return d, "", nil
-}
-
-// parseTarget reads a target: a duration (as seconds) or a plain number.
-func parseTarget(s string) (float64, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return d.Seconds(), nil
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%q is neither a duration (30m) nor a number (0.9)", s)
-	}
-	return v, nil
 }

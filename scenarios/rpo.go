@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"gameday.io/gameday/framework/measure"
+	"gameday.io/gameday/framework/measure/objectives"
+
 	"context"
 	"fmt"
 	"time"
@@ -34,12 +37,12 @@ func runRPO(ctx context.Context, env *Env, s *Scenario, o Options) (*Result, err
 	objective := time.Duration(backup.DefaultObjective)
 	for _, ob := range s.Objectives {
 		if ob.Target != "" {
-			v, _ := parseTarget(ob.Target)
+			v, _ := objectives.ParseTarget(ob.Target)
 			objective = time.Duration(v * float64(time.Second))
 		}
 	}
-	e := evidence.Objective{Name: "rpo", Comparison: evidence.AtMost, Target: objective.Seconds(), Unit: "s",
-		Method: "storage of the primary region lost at the worst instant of the backup schedule (and at a seeded random instant) on a compressed clock; the latest backup restored into the DR region and every object's checksum verified; RPO = loss time − newest restored version"}
+	obs := &objectives.Observation{Criteria: measure.NewCriteria(env.Timeouts)}
+	obs.Criteria.RPO = objective
 	if report != nil {
 		worst := time.Duration(0)
 		for _, r := range report.Results {
@@ -53,8 +56,7 @@ func runRPO(ctx context.Context, env *Env, s *Scenario, o Options) (*Result, err
 			}
 		}
 		dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "clock factor", Value: report.ClockFactor, Unit: "x", Method: "virtual seconds per real second"})
-		e.Achieved = evidence.Measured(worst.Seconds())
-		e.Detail = report.Reason
+		obs.RPO = &objectives.RPO{Worst: worst, Reason: report.Reason}
 		for _, g := range report.Schedules {
 			if !g.Meets {
 				dr.Findings = append(dr.Findings, evidence.Finding{ID: "backup-schedule-gap", Severity: evidence.SeverityError,
@@ -62,7 +64,7 @@ func runRPO(ctx context.Context, env *Env, s *Scenario, o Options) (*Result, err
 			}
 		}
 	}
-	dr.Objectives = []evidence.Objective{e}
+	dr.Objectives = objectives.Evaluate(s.Objectives, obs)
 	dr.End = time.Now().UTC()
 	finish(dr)
 	return res, err

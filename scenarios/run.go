@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"gameday.io/gameday/framework/measure/objectives"
+
 	"context"
 	"fmt"
 	"sort"
@@ -244,7 +246,7 @@ func (d *drill) startWatchers(ctx context.Context) error {
 		}
 		d.recorders = append(d.recorders, rec)
 	}
-	if d.spec.Kind == fault.Drain || d.has("min-ready") {
+	if d.spec.Kind == fault.Drain || objectives.NeedsOf(d.s.Objectives).PDBWatch {
 		w, err := measure.NewPDBWatcher(d.env.Clients[d.spec.Region], d.env.Namespace(), d.env.Target.Workload.String())
 		if err != nil {
 			return err
@@ -419,15 +421,6 @@ func (d *drill) cleanup(ctx context.Context) {
 			d.log.Warn("environment did not settle after the drill", "err", err)
 		}
 	}
-}
-
-func (d *drill) has(kind string) bool {
-	for _, o := range d.s.Objectives {
-		if o.Kind == kind {
-			return true
-		}
-	}
-	return false
 }
 
 // busiestNode returns the node running the most of pods (not being

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"gameday.io/gameday/framework/measure/objectives"
+
 	"fmt"
 	"time"
 
@@ -85,25 +87,10 @@ type Action struct {
 	After string `yaml:"after" json:"after"`
 }
 
-// Objective is a criterion the drill is judged by. Kinds:
-//
-//	rto                    RTO (success ratio back above threshold for the stability window) ≤ Target (default 30m)
-//	failover               share of the client region's traffic served by Region (default dr) ≥ Target (default 0.9)
-//	failover-order         share of that failover that followed the DestinationRule's failover order ≥ Target (default 0.99)
-//	capacity-during-fault  time to full Ready capacity in Region while the fault holds ≤ the hold
-//	min-ready              the fewest Ready replicas in Region during the fault ≥ Target (default: the PDB's minAvailable)
-//	dr-capacity            time from the scale action to all replicas Ready in Region ≤ Target (default: the RTO objective)
-//	drain-completes        share of the drained pods evicted before the drain's time ran out ≥ Target (default 1)
-//	error-budget           failure ratio of Phase ≤ Target
-//	capacity-after-revert  time from the revert to full capacity in every region ≤ Target (default: the recovery window)
-//	rpo                    worst-case RPO ≤ Target (default 1h)
-type Objective struct {
-	Kind   string `yaml:"kind" json:"kind"`
-	Region string `yaml:"region,omitempty" json:"region,omitempty"`
-	Phase  string `yaml:"phase,omitempty" json:"phase,omitempty"`
-	// Target overrides the kind's default: a duration ("30m") or a number ("0.9", "4").
-	Target string `yaml:"target,omitempty" json:"target,omitempty"`
-}
+// Objective is a criterion the drill is judged by: its kind names a
+// registered evaluator (framework/measure/objectives; `gameday drill --help`
+// lists them).
+type Objective = objectives.Spec
 
 // Duration is a time.Duration written as "30s" in YAML and JSON.
 type Duration time.Duration

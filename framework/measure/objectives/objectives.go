@@ -1,0 +1,167 @@
+// Package objectives judges a drill: one evaluator per objective kind, each
+// in its own file and registered by name, so scenarios, the CLI's help and
+// the evidence all come from the registry. An evaluator reads what the drill
+// observed (Observation) and returns the evidence record of the objective:
+// its requirement, what was measured, how, and why it missed.
+package objectives
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/evidence"
+)
+
+// Spec is an objective as a scenario states it: the one objective type
+// scenarios, evaluators and evidence share (the evidence records its Kind).
+type Spec struct {
+	Kind   string `yaml:"kind" json:"kind"`
+	Region string `yaml:"region,omitempty" json:"region,omitempty"`
+	Phase  string `yaml:"phase,omitempty" json:"phase,omitempty"`
+	// Target overrides the kind's default: a duration ("30m") or a number ("0.9", "4").
+	Target string `yaml:"target,omitempty" json:"target,omitempty"`
+}
+
+// Needs are the measurements an objective needs the drill to take.
+type Needs struct {
+	// PDBWatch: the fewest Ready replicas and the evictions refused.
+	PDBWatch bool
+	// Failover: the traffic share served by the DR region.
+	Failover bool
+}
+
+// Evaluator judges one kind of objective.
+type Evaluator interface {
+	// Help is one line for the scenario format's documentation.
+	Help() string
+	// Validate checks a spec of this kind (the target's form is checked already).
+	Validate(s Spec) error
+	// Needs says what the drill must measure for it.
+	Needs() Needs
+	// Evaluate judges the spec against what the drill observed.
+	Evaluate(s Spec, o *Observation) evidence.Objective
+}
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]Evaluator{}
+)
+
+// Register adds an evaluator; kinds call it from init.
+func Register(kind string, e Evaluator) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[kind]; dup {
+		panic("objective " + kind + " registered twice")
+	}
+	registry[kind] = e
+}
+
+// Lookup returns the evaluator of a kind.
+func Lookup(kind string) (Evaluator, error) {
+	mu.RLock()
+	e, ok := registry[kind]
+	mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("unknown objective %q (want one of %v): %w", kind, Kinds(), framework.ErrInvalid)
+	}
+	return e, nil
+}
+
+// Kinds lists the registered kinds, sorted.
+func Kinds() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]string, 0, len(registry))
+	for k := range registry {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Validate checks a spec: a known kind, a target of the right form, and
+// what the kind asks of its fields.
+func Validate(s Spec) error {
+	e, err := Lookup(s.Kind)
+	if err != nil {
+		return err
+	}
+	if s.Target != "" {
+		if _, err := ParseTarget(s.Target); err != nil {
+			return fmt.Errorf("objective %s: target: %w", s.Kind, err)
+		}
+	}
+	return e.Validate(s)
+}
+
+// NeedsOf is what a set of objectives needs measured.
+func NeedsOf(specs []Spec) Needs {
+	var n Needs
+	for _, s := range specs {
+		if e, err := Lookup(s.Kind); err == nil {
+			m := e.Needs()
+			n.PDBWatch = n.PDBWatch || m.PDBWatch
+			n.Failover = n.Failover || m.Failover
+		}
+	}
+	return n
+}
+
+// Evaluate judges every spec, in order; an unknown kind is reported as not
+// measured with the reason.
+func Evaluate(specs []Spec, o *Observation) []evidence.Objective {
+	out := make([]evidence.Objective, 0, len(specs))
+	for _, s := range specs {
+		e, err := Lookup(s.Kind)
+		if err != nil {
+			out = append(out, evidence.Objective{Name: s.Kind, Comparison: evidence.AtMost, Detail: err.Error()})
+			continue
+		}
+		out = append(out, e.Evaluate(s, o))
+	}
+	return out
+}
+
+// ParseTarget reads a target: a duration (as seconds) or a plain number.
+func ParseTarget(s string) (float64, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return d.Seconds(), nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%q is neither a duration (30m) nor a number (0.9): %w", s, framework.ErrInvalid)
+	}
+	return v, nil
+}
+
+// target reads a spec's target or returns def.
+func target(s Spec, def float64) float64 {
+	if s.Target == "" {
+		return def
+	}
+	v, _ := ParseTarget(s.Target)
+	return v
+}
+
+// or returns v, or def when v is empty.
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// plain is an evaluator's fixed parts.
+type plain struct {
+	help  string
+	needs Needs
+}
+
+func (p plain) Help() string        { return p.help }
+func (p plain) Validate(Spec) error { return nil }
+func (p plain) Needs() Needs        { return p.needs }

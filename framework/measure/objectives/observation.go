@@ -1,0 +1,125 @@
+package objectives
+
+import (
+	"math"
+	"time"
+
+	"gameday.io/gameday/framework/fault"
+	"gameday.io/gameday/framework/load"
+	"gameday.io/gameday/framework/measure"
+)
+
+// Observation is everything a drill measured, as the evaluators read it.
+type Observation struct {
+	Criteria measure.Criteria
+	// Region resolves "primary", "dr" or a region name.
+	Region func(role string) string
+	// Primary is the primary region's name.
+	Primary  string
+	Timeline *load.Timeline
+	RTO      *measure.RTOResult
+	Failover *measure.FailoverResult
+	// Capacity samples by region.
+	Capacity map[string][]measure.CapacitySample
+	// PDB is the PDB watch of PDBRegion (nil without one).
+	PDB       *measure.PDBResult
+	PDBRegion string
+	// MinAvailable is the PDB's minimum Ready replicas, resolved against the
+	// workload's replicas (0 without a PDB).
+	MinAvailable int
+	Fault        *fault.Entry
+	Events       []measure.ClusterEvent
+	// Pending are the scheduler's messages for Pending replacements at the
+	// end of the hold.
+	Pending []string
+	Actions []Action
+	// Injected, Reverted and Recovered are the fault's injection, its revert
+	// and the instant recovery was complete (zero: not reached).
+	Injected, Reverted, Recovered time.Time
+	// RecoveryWindow bounds the observation after the revert.
+	RecoveryWindow time.Duration
+	// FailoverRule describes the DestinationRule's failover rule for the
+	// primary, in words, for a failover that missed it.
+	FailoverRule string
+	// RPO is the RPO drill's outcome (nil for traffic drills).
+	RPO *RPO
+}
+
+// Action is a runbook action the drill took.
+type Action struct {
+	Do       string
+	Region   string
+	Replicas int32
+	After    string
+	At       time.Time
+	Err      string
+}
+
+// RPO is what an RPO drill measured.
+type RPO struct {
+	// Worst is the worst-case RPO measured; Reason says what decided it.
+	Worst  time.Duration
+	Reason string
+}
+
+// action returns the first action of a kind in region.
+func (o *Observation) action(do, region string) (Action, bool) {
+	for _, a := range o.Actions {
+		if a.Do == do && (a.Region == region || a.Region == "") {
+			return a, true
+		}
+	}
+	return Action{}, false
+}
+
+// faultSeconds is how long the fault held.
+func (o *Observation) faultSeconds() float64 { return o.Reverted.Sub(o.Injected).Seconds() }
+
+// MinReady is the fewest Ready replicas in region while the fault held: the
+// PDB watch's when it watched region, else from the capacity samples.
+func (o *Observation) MinReady(region string) (int, bool) {
+	if o.PDB != nil && region == o.PDBRegion {
+		if m := o.PDB.MinReady(); m >= 0 {
+			return m, true
+		}
+	}
+	samples := o.Capacity[region]
+	if len(samples) == 0 || o.Injected.IsZero() {
+		return 0, false
+	}
+	end := o.Reverted
+	if end.IsZero() {
+		end = time.Now()
+	}
+	m, seen := math.MaxInt, false
+	for i, c := range samples {
+		// The sample in effect at the injection counts too.
+		inEffect := c.At.Before(o.Injected) && (i+1 == len(samples) || !samples[i+1].At.Before(o.Injected))
+		if inEffect || (!c.At.Before(o.Injected) && !c.At.After(end)) {
+			m, seen = min(m, c.Ready), true
+		}
+	}
+	return m, seen
+}
+
+// RoutesDuringFault counts the fault phase's successes by global LB route.
+func RoutesDuringFault(tl *load.Timeline) (failover, fallback int) {
+	if tl == nil {
+		return 0, 0
+	}
+	for _, b := range tl.Buckets {
+		if b.Phase == "fault" {
+			failover += b.Routes["failover"]
+			fallback += b.Routes["fallback"]
+		}
+	}
+	return failover, fallback
+}
+
+// FirstReason is the first of the scheduler's messages, or says there was none.
+func FirstReason(rs []string) string {
+	if len(rs) == 0 {
+		return "no scheduling message"
+	}
+	return rs[0]
+}
