@@ -154,8 +154,8 @@ func checkMaxEjection(in *Input) []Finding {
 						continue
 					}
 					out = append(out, Finding{Position: d.obj.At(path + ".outlierDetection.maxEjectionPercent"), Object: d.obj.Ref(),
-						Message: fmt.Sprintf("a zone of %s holds %d of %s's %d endpoints (%d%%), but maxEjectionPercent %d lets outlier detection eject only %d: when the zone fails, %d dead endpoints keep receiving traffic until Kubernetes removes them",
-							r.Name, worst, w.dep.Name, total, 100*worst/total, pct, ejectable, worst-ejectable),
+						Message: fmt.Sprintf("a zone of %s holds %d of %s's %d endpoints (%d%%), but maxEjectionPercent %d lets outlier detection eject only %d: when the zone fails, %s receiving traffic until Kubernetes removes them",
+							r.Name, worst, w.dep.Name, total, 100*worst/total, pct, ejectable, keeps(worst-ejectable)),
 						Fix: fmt.Sprintf("set maxEjectionPercent to at least %d", ceilDiv(100*worst, total))})
 					break
 				}
@@ -195,4 +195,12 @@ func (in *Input) workloadsForHost(d destinationRule) []*workload {
 		}
 	}
 	return out
+}
+
+// keeps says how many dead endpoints keep receiving traffic.
+func keeps(n int) string {
+	if n == 1 {
+		return "1 dead endpoint keeps"
+	}
+	return fmt.Sprintf("%d dead endpoints keep", n)
 }
