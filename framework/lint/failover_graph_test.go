@@ -100,3 +100,26 @@ func TestDestinationRuleHost(t *testing.T) {
 		{name: "Service without a namespace", manifests: with(t, drYAML, "metadata: {name: web, namespace: app}", "metadata: {name: web}") + workloadYAML, opts: []Option{two}},
 	})
 }
+
+func TestRelationRules(t *testing.T) {
+	two := WithTopology(topo(t, 2, 3, 8))
+	svc := "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: app}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: http}]\n"
+	named := with(t, workloadYAML, "        image: web\n", "        image: web\n        ports: [{name: http, containerPort: 8000}]\n")
+	runRuleCases(t, "port-name", []ruleCase{
+		{name: "targetPort names no container port", manifests: workloadYAML + svc, opts: []Option{two}, want: true, line: 33, severity: SeverityError,
+			text: `port 80: targetPort "http" names no TCP port of any container (web declares no ports) of Deployment app/web: the Service has no endpoints on its pods`},
+		{name: "probe port name missing", manifests: with(t, named, "port: 80}", "port: http2}") + svc, opts: []Option{two}, want: true, line: 20,
+			text: `container web readinessProbe: port "http2" is not a port of container web (web: http=8000/TCP): the kubelet cannot run the probe`},
+		{name: "named ports that exist", manifests: with(t, named, "port: 80}", "port: http}") + svc, opts: []Option{two}},
+	})
+	second := "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web2, namespace: app}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: web}}\n"
+	runRuleCases(t, "pdb-overlap", []ruleCase{
+		{name: "two budgets", manifests: workloadYAML + second, opts: []Option{two}, want: true, line: 3,
+			text: "pods are covered by 2 PodDisruptionBudgets (PodDisruptionBudget app/web (m.yaml:21), PodDisruptionBudget app/web2 (m.yaml:28)): the Eviction API refuses"},
+		{name: "one budget", manifests: workloadYAML, opts: []Option{two}},
+	})
+	runRuleCases(t, "invalid-value", []ruleCase{
+		{name: "budget not a percentage", manifests: with(t, workloadYAML, "minAvailable: 4", `minAvailable: "4"`), opts: []Option{two}, want: true, line: 25,
+			text: `spec.minAvailable "4": invalid value for IntOrString`},
+	})
+}

@@ -65,7 +65,7 @@ func TestReference(t *testing.T) {
 	}
 	// What the reference does not breach: the checks must stay quiet.
 	for _, rule := range []string{"capacity-zone-loss", "capacity-dr-runbook", "outlier-max-ejection", "rto-recovery", "rto-alert", "backup-ttl", "invalid-value", "schema-unknown-field", "pdb-no-disruption",
-		"failover-same-region", "failover-duplicate-source", "failover-no-path", "failover-cycle", "destinationrule-host"} {
+		"failover-same-region", "failover-duplicate-source", "failover-no-path", "failover-cycle", "destinationrule-host", "port-name", "pdb-overlap"} {
 		if got := rep.ByRule(rule); len(got) > 0 {
 			t.Errorf("unexpected %s findings on the reference: %v", rule, got)
 		}
