@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	networking "istio.io/api/networking/v1alpha3"
+
+	"gameday.io/gameday/framework"
 )
 
 func failoverGraphRules() []Rule {
@@ -147,7 +149,7 @@ func checkFailoverCycle(in *Input) []Finding {
 			targets[to] = true
 		}
 		for _, r := range in.Topology.Regions {
-			if r.Role != "dr" || targets[r.Name] {
+			if r.Role != framework.RoleDR || targets[r.Name] {
 				continue
 			}
 			why := "no failover rule names it"
