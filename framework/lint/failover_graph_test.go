@@ -123,3 +123,15 @@ func TestRelationRules(t *testing.T) {
 			text: `spec.minAvailable "4": invalid value for IntOrString`},
 	})
 }
+
+func TestMaxEjectionThroughHosts(t *testing.T) {
+	two := WithTopology(topo(t, 2, 3, 8))
+	thirty := with(t, drYAML, "maxEjectionPercent: 50", "maxEjectionPercent: 30")
+	runRuleCases(t, "outlier-max-ejection", []ruleCase{
+		{name: "FQDN host", manifests: with(t, thirty, "host: web", "host: web.app.svc.cluster.local") + workloadYAML, opts: []Option{two}, want: true, line: 9,
+			text: "a zone of r1 holds 3 of web's 6 endpoints (50%), but maxEjectionPercent 30 lets outlier detection eject only 1: when the zone fails, 2 dead endpoints keep"},
+		{name: "wildcard host", manifests: with(t, thirty, "host: web", `host: "*.app.svc.cluster.local"`) + workloadYAML, opts: []Option{two}, want: true},
+		{name: "Service without a namespace", manifests: with(t, thirty, "metadata: {name: web, namespace: app}", "metadata: {name: web}") + workloadYAML, opts: []Option{two}, want: true},
+		{name: "host of another namespace", manifests: with(t, thirty, "host: web", "host: web.other.svc.cluster.local") + workloadYAML, opts: []Option{two}},
+	})
+}

@@ -166,30 +166,20 @@ func checkMaxEjection(in *Input) []Finding {
 }
 
 // workloadsForHost returns the Deployments a DestinationRule's host reaches
-// through a Service of that name (short, or name.namespace...).
+// through the Services it names (fixtures.MatchHost: short name, FQDN,
+// wildcard, or name.namespace as DNS resolves it). A Service without a
+// namespace is taken to be beside the rule (service-selector reports it).
 func (in *Input) workloadsForHost(d destinationRule) []*workload {
 	host := d.dr.Spec.GetHost()
-	name, rest, _ := strings.Cut(host, ".")
-	ns := effectiveNamespace(d.dr.Namespace)
-	if rest != "" {
-		ns, _, _ = strings.Cut(rest, ".")
-	}
 	var out []*workload
 	for _, s := range in.services() {
-		if s.svc.Name != name || effectiveNamespace(s.svc.Namespace) != ns {
-			continue
-		}
-		out = append(out, in.selectedBy(s)...)
-	}
-	if len(out) == 0 {
-		// The Service may be in another namespace (service-selector reports
-		// that): count the pods it was meant to select in the rule's namespace.
-		for _, s := range in.services() {
-			if s.svc.Name == name {
-				for _, w := range in.workloads {
-					if w.ns == ns && selectsPods(s.svc.Spec.Selector, w) {
-						out = append(out, w)
-					}
+		for _, ns := range serviceNamespaces(s, d) {
+			if fixtures.MatchHost(host, effectiveNamespace(d.dr.Namespace), s.svc.Name, ns) == fixtures.HostNoMatch {
+				continue
+			}
+			for _, w := range in.workloads {
+				if w.ns == ns && selectsPods(s.svc.Spec.Selector, w) && !slices.Contains(out, w) {
+					out = append(out, w)
 				}
 			}
 		}
