@@ -143,6 +143,7 @@ func checkPDBZoneLoss(in *Input) []Finding {
 			}
 			fix := pdbFix(b, w.replicas, need, zones)
 			if !errs.empty() {
+				fix += "; and let replacements schedule in the surviving zones (rule spread-zone-loss)"
 				out = append(out, Finding{Severity: SeverityError, Position: b.obj.At(b.path()), Object: b.obj.Ref(), Fix: fix,
 					Message: errs.String() + ": the budget stays exhausted, so every voluntary eviction of these pods is refused (HTTP 429) until the zone returns"})
 			} else if !warns.empty() {
@@ -168,11 +169,10 @@ func pdbFix(b budget, replicas, need, zones int) string {
 		if v.Type == intstr.String {
 			want = fmt.Sprintf("maxUnavailable %d%%", ceilDiv(100, zones))
 		}
-		return fmt.Sprintf("let the budget absorb a zone: %s (one zone holds up to %d of %d replicas), or spread over more zones; "+
-			"and let replacements schedule in the surviving zones (rule spread-zone-loss)", want, share, replicas)
+		return fmt.Sprintf("let the budget absorb a zone: %s (one zone holds up to %d of %d replicas), or spread over more zones", want, share, replicas)
 	}
 	return fmt.Sprintf("keep the minimum after losing a zone: run at least %d replicas for this minimum of %d (each zone then holds at most %d), "+
-		"or lower the minimum to %d for %d replicas; and let replacements schedule in the surviving zones (rule spread-zone-loss)",
+		"or lower the minimum to %d for %d replicas",
 		r, need, ceilDiv(r, zones), replicas-share, replicas)
 }
 

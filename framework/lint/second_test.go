@@ -37,6 +37,17 @@ func TestSecondPlatform(t *testing.T) {
 			t.Errorf("no %s %s at %s containing %q (fix %q): %v", w.sev, w.rule, w.at, w.text, w.fix, rep.ByRule(w.rule))
 		}
 	}
+	// The replacements of a workload that only dips below its budget do
+	// schedule: its fix must not send the reader to the spread constraint.
+	for _, f := range rep.ByRule("pdb-zone-loss") {
+		if strings.Contains(f.Fix, "spread-zone-loss") {
+			t.Errorf("warning's fix points at the spread constraint: %s", f.Fix)
+		}
+	}
+	ref := lintEmbedded(t, fixtures.Reference)
+	if got := ref.ByRule("pdb-zone-loss"); len(got) != 1 || !strings.Contains(got[0].Fix, "let replacements schedule in the surviving zones (rule spread-zone-loss)") {
+		t.Errorf("reference pdb-zone-loss fix: %v", got)
+	}
 	if len(rep.Findings) != len(want) {
 		t.Errorf("%d findings, want %d:\n%v", len(rep.Findings), len(want), rep.Findings)
 	}
