@@ -78,8 +78,10 @@ type Input struct {
 	RTO, RPO           time.Duration
 	EvaluationInterval time.Duration
 
-	workloads []*workload              // derived once, shared by the rules
-	cadences  map[string]cadenceResult // cron schedules measured so far
+	workloads     []*workload               // derived once, shared by the rules
+	cadences      map[string]cadenceResult  // cron schedules measured so far
+	relations     []*fixtures.RelationError // failed relations, once relationsDone
+	relationsDone bool
 }
 
 // Lint runs every rule of Rules on p and returns the findings, sorted. It

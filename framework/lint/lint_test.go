@@ -64,13 +64,18 @@ func TestReference(t *testing.T) {
 		})
 	}
 	// What the reference does not breach: the checks must stay quiet.
-	for _, rule := range []string{"capacity-zone-loss", "capacity-dr-runbook", "outlier-max-ejection", "rto-recovery", "rto-alert", "backup-ttl", "invalid-value", "schema-unknown-field", "pdb-no-disruption"} {
+	for _, rule := range []string{"capacity-zone-loss", "capacity-dr-runbook", "outlier-max-ejection", "rto-recovery", "rto-alert", "backup-ttl", "invalid-value", "schema-unknown-field", "pdb-no-disruption",
+		"failover-same-region", "failover-duplicate-source", "failover-no-path", "failover-cycle", "destinationrule-host", "port-name", "pdb-overlap"} {
 		if got := rep.ByRule(rule); len(got) > 0 {
 			t.Errorf("unexpected %s findings on the reference: %v", rule, got)
 		}
 	}
-	if !rep.HasErrors() {
-		t.Error("reference has no error-level findings")
+	// The counts the README states: 10 errors, 11 warnings (and 2 infos).
+	if e, w, i := rep.Count(SeverityError), rep.Count(SeverityWarning), rep.Count(SeverityInfo); e != 10 || w != 11 || i != 2 {
+		t.Errorf("reference: %d errors, %d warnings, %d infos; want 10, 11, 2:\n%v", e, w, i, rep.Findings)
+	}
+	if got := rep.ByRule("backup-rpo"); len(got) == 2 && !strings.Contains(got[0].Message, "+ the backup's duration") {
+		t.Errorf("backup-rpo does not count the backup's duration: %s", got[0].Message)
 	}
 }
 

@@ -35,7 +35,7 @@ func Rules() []Rule {
 	var out []Rule
 	for _, group := range [][]Rule{
 		pdbRules(), capacityRules(), backupRules(), backupScriptRules(),
-		timingRules(), alertRules(), failoverRules(), serviceRules(),
+		timingRules(), alertRules(), failoverRules(), failoverGraphRules(), hostRules(), relationRules(), serviceRules(),
 	} {
 		out = append(out, group...)
 	}

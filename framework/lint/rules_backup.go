@@ -16,8 +16,9 @@ func backupRules() []Rule {
 		ruleFunc{RuleMeta{ID: "backup-rpo", Severity: SeverityError,
 			Summary: "a backup schedule's worst-case interval does not meet the RPO",
 			Help: "Walks the cron expression of every backup CronJob (named *backup* or running a copy or dump tool) and Velero Schedule with robfig/cron, " +
-				"as Kubernetes and Velero do, and takes the longest gap between two runs: data written just after a run is lost if the failure comes just before " +
-				"the next one ends, so the worst-case loss is that gap plus the backup's duration. Error when the gap is not below the RPO, or when the schedule is suspended or paused."},
+				"as Kubernetes and Velero do, and takes the longest gap between two runs. A backup protects data only once it has completed: data written just " +
+				"after a run starts is safe only when the next run completes, so the worst-case RPO is the gap plus the backup's duration. A backup takes some time, " +
+				"so the gap must be strictly below the RPO: an hourly schedule does not meet a 1h RPO. Error when it is not, or when the schedule is suspended or paused."},
 			checkBackupRPO},
 		ruleFunc{RuleMeta{ID: "backup-ttl", Severity: SeverityError,
 			Summary: "Velero backups expire before the next one exists",
@@ -82,11 +83,20 @@ func checkBackupRPO(in *Input) []Finding {
 			tz = "UTC"
 		}
 		out = append(out, Finding{Position: s.obj.At(s.path), Object: s.obj.Ref(),
-			Message: fmt.Sprintf("%s runs on %q (%s): up to %s between runs, so a failure just before a run loses %s of data plus the backup's own duration; the RPO is %s",
-				s.what, s.spec, tz, human(c.longest), human(c.longest), human(in.RPO)),
+			Message: fmt.Sprintf("%s runs on %q (%s): up to %s between runs, so the worst-case RPO is %s + the backup's duration "+
+				"(data is safe only once a backup has completed, and a failure can strike just before the next one completes); the RPO is %s%s",
+				s.what, s.spec, tz, human(c.longest), human(c.longest), human(in.RPO), rpoMargin(c.longest, in.RPO)),
 			Fix: fmt.Sprintf("run at least every %s (e.g. %q), or replicate continuously", human(in.RPO/2), everyCron(in.RPO/2))})
 	}
 	return out
+}
+
+// rpoMargin explains why a gap equal to the RPO misses it.
+func rpoMargin(gap, rpo time.Duration) string {
+	if gap == rpo {
+		return ", which any backup duration exceeds"
+	}
+	return ""
 }
 
 // everyCron suggests a cron expression running every d (rounded down to a

@@ -154,8 +154,8 @@ func checkMaxEjection(in *Input) []Finding {
 						continue
 					}
 					out = append(out, Finding{Position: d.obj.At(path + ".outlierDetection.maxEjectionPercent"), Object: d.obj.Ref(),
-						Message: fmt.Sprintf("a zone of %s holds %d of %s's %d endpoints (%d%%), but maxEjectionPercent %d lets outlier detection eject only %d: when the zone fails, %d dead endpoints keep receiving traffic until Kubernetes removes them",
-							r.Name, worst, w.dep.Name, total, 100*worst/total, pct, ejectable, worst-ejectable),
+						Message: fmt.Sprintf("a zone of %s holds %d of %s's %d endpoints (%d%%), but maxEjectionPercent %d lets outlier detection eject only %d: when the zone fails, %s receiving traffic until Kubernetes removes them",
+							r.Name, worst, w.dep.Name, total, 100*worst/total, pct, ejectable, keeps(worst-ejectable)),
 						Fix: fmt.Sprintf("set maxEjectionPercent to at least %d", ceilDiv(100*worst, total))})
 					break
 				}
@@ -166,33 +166,31 @@ func checkMaxEjection(in *Input) []Finding {
 }
 
 // workloadsForHost returns the Deployments a DestinationRule's host reaches
-// through a Service of that name (short, or name.namespace...).
+// through the Services it names (fixtures.MatchHost: short name, FQDN,
+// wildcard, or name.namespace as DNS resolves it). A Service without a
+// namespace is taken to be beside the rule (service-selector reports it).
 func (in *Input) workloadsForHost(d destinationRule) []*workload {
 	host := d.dr.Spec.GetHost()
-	name, rest, _ := strings.Cut(host, ".")
-	ns := effectiveNamespace(d.dr.Namespace)
-	if rest != "" {
-		ns, _, _ = strings.Cut(rest, ".")
-	}
 	var out []*workload
 	for _, s := range in.services() {
-		if s.svc.Name != name || effectiveNamespace(s.svc.Namespace) != ns {
-			continue
-		}
-		out = append(out, in.selectedBy(s)...)
-	}
-	if len(out) == 0 {
-		// The Service may be in another namespace (service-selector reports
-		// that): count the pods it was meant to select in the rule's namespace.
-		for _, s := range in.services() {
-			if s.svc.Name == name {
-				for _, w := range in.workloads {
-					if w.ns == ns && selectsPods(s.svc.Spec.Selector, w) {
-						out = append(out, w)
-					}
+		for _, ns := range serviceNamespaces(s, d) {
+			if fixtures.MatchHost(host, effectiveNamespace(d.dr.Namespace), s.svc.Name, ns) == fixtures.HostNoMatch {
+				continue
+			}
+			for _, w := range in.workloads {
+				if w.ns == ns && selectsPods(s.svc.Spec.Selector, w) && !slices.Contains(out, w) {
+					out = append(out, w)
 				}
 			}
 		}
 	}
 	return out
+}
+
+// keeps says how many dead endpoints keep receiving traffic.
+func keeps(n int) string {
+	if n == 1 {
+		return "1 dead endpoint keeps"
+	}
+	return fmt.Sprintf("%d dead endpoints keep", n)
 }

@@ -45,7 +45,29 @@ func (b budget) path() string {
 	return "spec.minAvailable"
 }
 
-func (b budget) describe() string {
+// describe says what the budget asks of replicas pods: "minAvailable 4",
+// "maxUnavailable 1: at least 5 of 6 Ready".
+func (b budget) describe(replicas int) string {
+	if v := b.pdb.Spec.MinAvailable; v != nil && b.pdb.Spec.MaxUnavailable == nil && v.Type == intstr.Int {
+		return "minAvailable " + v.String()
+	}
+	if b.pdb.Spec.MinAvailable == nil && b.pdb.Spec.MaxUnavailable == nil {
+		return "no minAvailable or maxUnavailable"
+	}
+	return fmt.Sprintf("%s: at least %d of %d Ready", b.field(), b.desiredHealthy(replicas), replicas)
+}
+
+// below names the minimum a count falls short of: "minAvailable 4", "the 5
+// Ready that maxUnavailable 1 requires".
+func (b budget) below(replicas int) string {
+	if v := b.pdb.Spec.MinAvailable; v != nil && b.pdb.Spec.MaxUnavailable == nil && v.Type == intstr.Int {
+		return "minAvailable " + v.String()
+	}
+	return fmt.Sprintf("the %d Ready that %s requires", b.desiredHealthy(replicas), b.field())
+}
+
+// field renders the field that sets the budget and its value.
+func (b budget) field() string {
 	if v := b.pdb.Spec.MaxUnavailable; v != nil {
 		return "maxUnavailable " + v.String()
 	}
@@ -56,23 +78,14 @@ func (b budget) describe() string {
 }
 
 // desiredHealthy is the disruption controller's minimum of healthy pods for
-// expected pods (percentages round up, as the controller does).
+// expected pods (fixtures.MinReady). A value the API server would reject
+// counts as allowing no disruption (invalid-value reports it).
 func (b budget) desiredHealthy(expected int) int {
-	if v := b.pdb.Spec.MaxUnavailable; v != nil {
-		n, err := intstr.GetScaledValueFromIntOrPercent(v, expected, true)
-		if err != nil {
-			return expected
-		}
-		return max(expected-n, 0)
+	n, err := fixtures.MinReady(b.pdb, expected)
+	if err != nil {
+		return expected
 	}
-	if v := b.pdb.Spec.MinAvailable; v != nil {
-		n, err := intstr.GetScaledValueFromIntOrPercent(v, expected, true)
-		if err != nil {
-			return expected
-		}
-		return n
-	}
-	return 0
+	return n
 }
 
 // budgetsFor returns the PDBs whose selector matches the workload's pods in
@@ -96,8 +109,8 @@ func checkPDBNoDisruption(in *Input) []Finding {
 				out = append(out, Finding{
 					Position: b.obj.At(b.path()), Object: b.obj.Ref(),
 					Message: fmt.Sprintf("%s with %d replicas of %s allows no voluntary disruption even when all are healthy: node drains and upgrades hang",
-						b.describe(), w.replicas, w.dep.Name),
-					Fix: fmt.Sprintf("allow at least one disruption: minAvailable below %d (or maxUnavailable >= 1)", w.replicas),
+						b.field(), w.replicas, w.dep.Name),
+					Fix: noDisruptionFix(b, w.replicas),
 				})
 			}
 		}
@@ -122,14 +135,15 @@ func checkPDBZoneLoss(in *Input) []Finding {
 				switch {
 				case l.recovered < need:
 					errs.add(r.Name, fmt.Sprintf("in %s, losing zone %s takes %d of %d replicas (%s) and only %d can run again (%s), below %s",
-						l.region, l.zone, l.lost, w.replicas, perZone(m.zones, l.before), l.recovered, l.why(w), b.describe()))
+						l.region, l.zone, l.lost, w.replicas, perZone(m.zones, l.before), l.recovered, l.why(w), b.below(w.replicas)))
 				case l.immediate < need:
 					warns.add(r.Name, fmt.Sprintf("in %s, losing zone %s leaves %d of %d replicas, below %s, until %d replacements are scheduled and Ready",
-						l.region, l.zone, l.immediate, w.replicas, b.describe(), l.recovered-l.immediate))
+						l.region, l.zone, l.immediate, w.replicas, b.below(w.replicas), l.recovered-l.immediate))
 				}
 			}
-			fix := pdbFix(w.replicas, need, zones)
+			fix := pdbFix(b, w.replicas, need, zones)
 			if !errs.empty() {
+				fix += "; and let replacements schedule in the surviving zones (rule spread-zone-loss)"
 				out = append(out, Finding{Severity: SeverityError, Position: b.obj.At(b.path()), Object: b.obj.Ref(), Fix: fix,
 					Message: errs.String() + ": the budget stays exhausted, so every voluntary eviction of these pods is refused (HTTP 429) until the zone returns"})
 			} else if !warns.empty() {
@@ -141,16 +155,33 @@ func checkPDBZoneLoss(in *Input) []Finding {
 	return out
 }
 
-// pdbFix suggests replicas or a minimum that survive losing one of zones.
-func pdbFix(replicas, need, zones int) string {
+// pdbFix suggests replicas or a budget that survive losing one of zones.
+func pdbFix(b budget, replicas, need, zones int) string {
 	if zones < 2 {
 		return "spread the replicas over more than one zone"
 	}
 	// The smallest r with r - ceil(r/zones) >= need is ceil(need*zones/(zones-1)).
 	r := int(ceilDiv64(int64(need)*int64(zones), int64(zones-1)))
+	share := ceilDiv(replicas, zones) // the most one zone holds
+	if v := b.pdb.Spec.MaxUnavailable; v != nil {
+		// More replicas do not help: a zone's share grows with them.
+		want := fmt.Sprintf("maxUnavailable %d", share)
+		if v.Type == intstr.String {
+			want = fmt.Sprintf("maxUnavailable %d%%", ceilDiv(100, zones))
+		}
+		return fmt.Sprintf("let the budget absorb a zone: %s (one zone holds up to %d of %d replicas), or spread over more zones", want, share, replicas)
+	}
 	return fmt.Sprintf("keep the minimum after losing a zone: run at least %d replicas for this minimum of %d (each zone then holds at most %d), "+
-		"or lower the minimum to %d for %d replicas; and let replacements schedule in the surviving zones (rule spread-zone-loss)",
-		r, need, ceilDiv(r, zones), replicas-ceilDiv(replicas, zones), replicas)
+		"or lower the minimum to %d for %d replicas",
+		r, need, ceilDiv(r, zones), replicas-share, replicas)
+}
+
+// noDisruptionFix suggests a budget that allows one eviction.
+func noDisruptionFix(b budget, replicas int) string {
+	if b.pdb.Spec.MaxUnavailable != nil {
+		return "allow at least one disruption: maxUnavailable 1 or more"
+	}
+	return fmt.Sprintf("allow at least one disruption: minAvailable below %d (or maxUnavailable 1)", replicas)
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
@@ -177,7 +208,7 @@ func checkPDBZoneDrain(in *Input) []Finding {
 						continue
 					}
 					stuck.add(r.Name, fmt.Sprintf("in %s, draining zone %s (%s) stops after %s: the PDB (%s) refuses the next with HTTP 429 because %s stay Pending (%s), and %s cannot leave the zone",
-						d.region, d.zone, perZone(m.zones, d.before), plural(d.evicted, "eviction"), b.describe(), plural(d.pending, "replacement"), m.pendingWhy(w, d), plural(d.left, "pod")))
+						d.region, d.zone, perZone(m.zones, d.before), plural(d.evicted, "eviction"), b.describe(w.replicas), plural(d.pending, "replacement"), m.pendingWhy(w, d), plural(d.left, "pod")))
 					break // zones of a region behave alike; one is enough
 				}
 			}

@@ -12,7 +12,10 @@ func TestPDBRules(t *testing.T) {
 	two := WithTopology(topo(t, 2, 3, 8))
 	runRuleCases(t, "pdb-no-disruption", []ruleCase{
 		{name: "minAvailable equals replicas", manifests: with(t, workloadYAML, "minAvailable: 4", "minAvailable: 6"), opts: []Option{two}, want: true, line: 25, text: "allows no voluntary disruption"},
-		{name: "maxUnavailable 0", manifests: with(t, workloadYAML, "minAvailable: 4", "maxUnavailable: 0"), opts: []Option{two}, want: true, line: 25},
+		{name: "maxUnavailable 0", manifests: with(t, workloadYAML, "minAvailable: 4", "maxUnavailable: 0"), opts: []Option{two}, want: true, line: 25,
+			text: "maxUnavailable 0 with 6 replicas of web allows no voluntary disruption"},
+		{name: "maxUnavailable 0%", manifests: with(t, workloadYAML, "minAvailable: 4", `maxUnavailable: "0%"`), opts: []Option{two}, want: true, line: 25},
+		{name: "maxUnavailable 1", manifests: with(t, workloadYAML, "minAvailable: 4", "maxUnavailable: 1"), opts: []Option{two}},
 		{name: "minAvailable below replicas", manifests: workloadYAML, opts: []Option{two}},
 		{name: "percentage below replicas", manifests: with(t, workloadYAML, "minAvailable: 4", `minAvailable: "50%"`), opts: []Option{two}},
 	})
@@ -23,6 +26,13 @@ func TestPDBRules(t *testing.T) {
 			text: "leaves 3 of 6 replicas, below minAvailable 4, until 3 replacements are scheduled and Ready"},
 		{name: "capacity limits recovery", manifests: with(t, workloadYAML, dns, honor, "minAvailable: 4", "minAvailable: 5"), opts: []Option{WithTopology(topo(t, 2, 1, 4))},
 			want: true, severity: SeverityError, text: "only 4 can run again (the surviving zones fit only 4 pods of 1 GPU)"},
+		{name: "maxUnavailable reads as its minimum", manifests: with(t, workloadYAML, dns, honor, "minAvailable: 4", "maxUnavailable: 1"), opts: []Option{two}, want: true, severity: SeverityWarning,
+			text: "leaves 3 of 6 replicas, below the 5 Ready that maxUnavailable 1 requires, until 3 replacements are scheduled and Ready"},
+		{name: "maxUnavailable percentage rounds up", manifests: with(t, workloadYAML, "minAvailable: 4", `maxUnavailable: "25%"`), opts: []Option{two}, want: true, severity: SeverityError,
+			text: "only 3 can run again (the DoNotSchedule zone spread constraint keeps 3 replacements Pending), below the 4 Ready that maxUnavailable 25% requires"},
+		{name: "maxUnavailable of a zone's share", manifests: with(t, workloadYAML, dns, honor, "minAvailable: 4", "maxUnavailable: 3"), opts: []Option{two}},
+		{name: "minAvailable percentage", manifests: with(t, workloadYAML, dns, honor, "minAvailable: 4", `minAvailable: "60%"`), opts: []Option{two}, want: true,
+			text: "below the 4 Ready that minAvailable 60% requires"},
 		{name: "enough replicas to lose a zone", manifests: with(t, workloadYAML, dns, honor, "replicas: 6", "replicas: 8"), opts: []Option{two}},
 		{name: "three zones", manifests: workloadYAML, opts: []Option{WithTopology(topo(t, 3, 3, 8))}},
 		{name: "single zone", manifests: workloadYAML, opts: []Option{WithTopology(topo(t, 1, 6, 8))}},
@@ -31,6 +41,8 @@ func TestPDBRules(t *testing.T) {
 		{name: "cordoned zone still counts as a domain", manifests: workloadYAML, opts: []Option{two}, want: true, line: 25,
 			text: "draining zone r1-a (r1-a: 3, r1-b: 3) stops after 2 evictions: the PDB (minAvailable 4) refuses the next with HTTP 429 because 2 replacements stay Pending (the DoNotSchedule zone spread constraint still counts the cordoned zone as a domain), and 1 pod cannot leave the zone"},
 		{name: "no room in the other zone", manifests: with(t, workloadYAML, dns, honor), opts: []Option{WithTopology(topo(t, 2, 1, 3))}, want: true, text: "the other zones fit only 3 pods"},
+		{name: "maxUnavailable wording", manifests: with(t, workloadYAML, "minAvailable: 4", "maxUnavailable: 2"), opts: []Option{two}, want: true,
+			text: "the PDB (maxUnavailable 2: at least 4 of 6 Ready) refuses the next with HTTP 429"},
 		{name: "nodeTaintsPolicy Honor", manifests: with(t, workloadYAML, dns, honor), opts: []Option{two}},
 		{name: "ScheduleAnyway", manifests: with(t, workloadYAML, "DoNotSchedule", "ScheduleAnyway"), opts: []Option{two}},
 	})
@@ -111,7 +123,12 @@ spec:
 func TestBackupRules(t *testing.T) {
 	runRuleCases(t, "backup-rpo", []ruleCase{
 		{name: "6-hourly CronJob", manifests: cronJob, want: true, line: 5, text: `CronJob model-backup runs on "0 */6 * * *" (UTC): up to 6h between runs`},
-		{name: "hourly against a 1h RPO", manifests: with(t, cronJob, "0 */6 * * *", "0 * * * *"), want: true, text: "up to 1h between runs"},
+		{name: "hourly against a 1h RPO", manifests: with(t, cronJob, "0 */6 * * *", "0 * * * *"), want: true,
+			text: "up to 1h between runs, so the worst-case RPO is 1h + the backup's duration (data is safe only once a backup has completed, and a failure can strike just before the next one completes); the RPO is 1h, which any backup duration exceeds"},
+		{name: "hourly Velero against a 1h RPO", manifests: with(t, velero, "0 2 * * *", "0 * * * *", "ttl: 720h", "ttl: 168h"), want: true, severity: SeverityError, text: "the worst-case RPO is 1h + the backup's duration"},
+		{name: "@every 1h against a 1h RPO", manifests: with(t, cronJob, "0 */6 * * *", "@every 1h"), want: true, text: "the worst-case RPO is 1h + the backup's duration"},
+		{name: "every 59 minutes of an hour (gap 1h) against a 1h RPO", manifests: with(t, cronJob, "0 */6 * * *", "30 * * * *"), want: true, text: "up to 1h between runs"},
+		{name: "every 30 minutes against a 1h RPO", manifests: with(t, cronJob, "0 */6 * * *", "*/30 * * * *")},
 		{name: "hourly against a 2h RPO", manifests: with(t, cronJob, "0 */6 * * *", "0 * * * *"), opts: []Option{WithRPO(2 * time.Hour)}},
 		{name: "every 15 minutes", manifests: with(t, cronJob, "0 */6 * * *", "*/15 * * * *")},
 		{name: "weekdays only", manifests: with(t, cronJob, "0 */6 * * *", "0 2 * * 1-5"), opts: []Option{WithRPO(48 * time.Hour)}, want: true, text: "up to 72h between runs"},

@@ -41,5 +41,8 @@ func checkInvalidValues(in *Input) []Finding {
 				Message: fmt.Sprintf("alert %s: for %q is not a duration: %v", a.name, a.forText, a.forErr), Fix: "write a Prometheus duration such as 5m"})
 		}
 	}
+	for _, f := range checkBudgetValues(in) {
+		bad(f)
+	}
 	return out
 }
