@@ -79,13 +79,16 @@ func writeJSON(path string, v any, mode os.FileMode) error {
 
 // LoadPlatform decodes the manifests an environment deploys: "" or
 // "reference" is the embedded reference, "remediated" the embedded
-// remediated set, anything else a file or directory.
+// remediated set, "second" the embedded second platform (another team's,
+// two workloads), anything else a file or directory.
 func LoadPlatform(source string) (*fixtures.Platform, error) {
 	switch source {
 	case "", "reference":
 		return fixtures.Reference()
 	case "remediated":
 		return fixtures.Remediated()
+	case "second":
+		return fixtures.Second()
 	}
 	p, err := fixtures.Load(source)
 	if err != nil {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -21,7 +23,7 @@ import (
 type Options struct {
 	// Name of the environment (DefaultName when empty).
 	Name string
-	// Topology file (fixtures/topologies/two-region.yaml when empty).
+	// Topology file (empty: the embedded fixtures/topologies/two-region.yaml).
 	TopologyFile string
 	// Profile of timings (framework.DefaultProfile when empty).
 	Profile framework.Profile
@@ -40,9 +42,9 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// DefaultTopologyFile is used when Options.TopologyFile is empty, relative to
-// the repository root (the directory above BinDir).
-const DefaultTopologyFile = "fixtures/topologies/two-region.yaml"
+// DefaultTopologyFile names the embedded topology used when
+// Options.TopologyFile is empty.
+const DefaultTopologyFile = fixtures.DefaultTopologyFile
 
 // ClusterName is the provider-level name of a region's cluster.
 func ClusterName(env, region string) string { return "gd-" + env + "-" + region }
@@ -71,9 +73,6 @@ func (o *Options) complete() error {
 		return err
 	}
 	o.BinDir = abs
-	if o.TopologyFile == "" {
-		o.TopologyFile = filepath.Join(filepath.Dir(o.BinDir), DefaultTopologyFile)
-	}
 	if o.Logger == nil {
 		o.Logger = framework.DiscardLogger()
 	}
@@ -94,7 +93,11 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	topo, err := topology.Load(o.TopologyFile)
+	topoData, topoName, err := readTopology(o.TopologyFile)
+	if err != nil {
+		return nil, err
+	}
+	topo, err := topology.Parse(topoName, topoData)
 	if err != nil {
 		return nil, err
 	}
@@ -122,6 +125,18 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		if plat, err = LoadPlatform(o.Platform); err != nil {
 			return nil, err
 		}
+		// A platform whose parts do not fit together (a Service selecting no
+		// pod, a DestinationRule for no Service) is refused before anything
+		// is created, naming the objects.
+		ws, err := plat.Workloads()
+		if err != nil {
+			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
+		}
+		for _, w := range ws {
+			for _, n := range w.Notes {
+				o.Logger.Info("platform", "workload", w.Name(), "note", n)
+			}
+		}
 	}
 	unlock, err := store.Lock(o.Name)
 	if err != nil {
@@ -142,7 +157,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	rec := &Record{
 		Environment: framework.Environment{
 			Name: o.Name, Provider: prov.Name(), Profile: o.Profile, StateDir: dir,
-			Topology: o.TopologyFile, CreatedByGameday: true,
+			Topology: topoName, CreatedByGameday: true,
 		},
 		Platform:  o.Platform,
 		Nodes:     nodes,
@@ -159,7 +174,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	}
 	// The topology is kept with the environment, which stays usable wherever
 	// the file it came from goes.
-	if err := copyFile(o.TopologyFile, filepath.Join(dir, "topology.yaml")); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "topology.yaml"), topoData, 0o644); err != nil {
 		return nil, err
 	}
 	rec.Topology = filepath.Join(dir, "topology.yaml")
@@ -221,12 +236,19 @@ func failed(ctx context.Context, store Store, rec *Record, o Options, cause erro
 	return cause
 }
 
-func copyFile(src, dst string) error {
-	b, err := os.ReadFile(src)
-	if err != nil {
-		return err
+// readTopology reads the topology file, or the embedded default when path
+// is empty (never a file looked for relative to the binary or the working
+// directory).
+func readTopology(path string) (data []byte, name string, err error) {
+	if path == "" {
+		data, err = fs.ReadFile(fixtures.FS(), strings.TrimPrefix(fixtures.DefaultTopologyFile, "fixtures/"))
+		return data, fixtures.DefaultTopologyFile, err
 	}
-	return os.WriteFile(dst, b, 0o644)
+	data, err = os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, path, fmt.Errorf("topology file %s: %w", path, framework.ErrNotFound)
+	}
+	return data, path, err
 }
 
 // providerConfig is what an environment's provider is constructed with: its
@@ -237,4 +259,11 @@ func providerConfig(binDir, envDir, env, name string, log *slog.Logger) provider
 		dir = filepath.Join(envDir, "kwok") // where environments of earlier versions keep it
 	}
 	return provider.Config{BinDir: binDir, Dir: dir, Env: env, Logger: log}
+}
+
+func platformLabel(p string) string {
+	if p == "" {
+		return "reference"
+	}
+	return p
 }
