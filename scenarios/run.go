@@ -155,7 +155,9 @@ func (d *drill) run(ctx context.Context) error {
 		return err
 	}
 	if d.pdb != nil {
-		_ = d.pdb.Begin(d.s.Name)
+		if err := d.pdb.Begin(d.s.Name); err != nil {
+			return fmt.Errorf("measure the PDB during the fault: %w", err)
+		}
 		env.Target.OnEviction = d.pdb.RecordEviction
 		defer func() { env.Target.OnEviction = nil }()
 	}
@@ -178,7 +180,9 @@ func (d *drill) run(ctx context.Context) error {
 	d.res.Fault = e
 	d.reverted = time.Now()
 	if d.pdb != nil {
-		_ = d.pdb.End(d.s.Name)
+		if err := d.pdb.End(d.s.Name); err != nil {
+			return fmt.Errorf("measure the PDB during the fault: %w", err)
+		}
 	}
 	if _, err := d.gen.Mark("recovery"); err != nil {
 		return err

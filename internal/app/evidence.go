@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -31,7 +32,11 @@ func describeEnvironment(ev *evidence.Evidence, rec *environment.Record) {
 			ev.Topology.Name = t.Metadata.Name
 		}
 	}
-	ev.Fixtures = fixtureDigests(rec.Platform)
+	digests, err := fixtureDigests(rec.Platform)
+	if err != nil {
+		ev.Error = errors.Join(errorOf(ev.Error), err).Error()
+	}
+	ev.Fixtures = digests
 	for _, a := range rec.Adaptations {
 		ev.Findings = append(ev.Findings, evidence.Finding{ID: "adaptation", Severity: evidence.SeverityInfo,
 			Message: fmt.Sprintf("%s: %s (%s)", a.Object, a.Change, a.Reason)})
@@ -53,35 +58,43 @@ func describeEnvironment(ev *evidence.Evidence, rec *environment.Record) {
 	}
 }
 
-// fixtureDigests hashes the manifest files a platform source names.
-func fixtureDigests(source string) []evidence.FileDigest {
-	dir := map[string]string{"": "reference", "reference": "reference", "remediated": "remediated"}[source]
+// fixtureDigests hashes the manifest files a platform source names. The
+// evidence must say what was drilled, so a file that cannot be read is an
+// error, not a missing digest.
+func fixtureDigests(source string) ([]evidence.FileDigest, error) {
+	dir := map[string]string{"": "reference", "reference": "reference", "remediated": "remediated", "second": "second"}[source]
 	var out []evidence.FileDigest
 	if dir != "" {
-		_ = fs.WalkDir(fixtures.FS(), dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				if b, err := fs.ReadFile(fixtures.FS(), p); err == nil {
-					out = append(out, evidence.HashBytes("fixtures/"+p, b))
-				}
+		err := fs.WalkDir(fixtures.FS(), dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
 			}
+			b, err := fs.ReadFile(fixtures.FS(), p)
+			if err != nil {
+				return err
+			}
+			out = append(out, evidence.HashBytes("fixtures/"+p, b))
 			return nil
 		})
-		return out
+		if err != nil {
+			return nil, fmt.Errorf("digest the embedded %s manifests: %w", dir, err)
+		}
+		return out, nil
 	}
 	var files []string
-	_ = filepath.WalkDir(source, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && slices.Contains([]string{".yaml", ".yml", ".json"}, filepath.Ext(p)) {
+	err := filepath.WalkDir(source, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && slices.Contains([]string{".yaml", ".yml", ".json"}, filepath.Ext(p)) {
 			files = append(files, p)
 		}
 		return nil
 	})
-	if st, err := os.Stat(source); err == nil && !st.IsDir() {
-		files = []string{source}
+	if err != nil {
+		return nil, fmt.Errorf("digest the manifests in %s: %w", source, err)
 	}
-	if ds, err := evidence.HashFiles(files...); err == nil {
-		out = ds
-	}
-	return out
+	return evidence.HashFiles(files...)
 }
 
 // drillsFrom reads every drill's evidence from a merged Ginkgo JSON report.
@@ -168,4 +181,12 @@ func (o *Options) signingKey() (*bundle.Key, error) {
 		o.Logger.Info("created a signing key for report bundles", "key", filepath.Join(o.Store.Root, "signing.key"), "id", k.ID())
 	}
 	return k, err
+}
+
+// errorOf turns a recorded error message back into an error (nil when empty).
+func errorOf(msg string) error {
+	if msg == "" {
+		return nil
+	}
+	return errors.New(msg)
 }

@@ -199,8 +199,14 @@ func (o *Options) teardown(ctx context.Context, name string) {
 // runSuite executes one suite binary; an interrupt is passed on as SIGINT so
 // Ginkgo runs its cleanup (reverting the drill's fault) before exiting.
 func (o *Options) runSuite(ctx context.Context, suite, env string, profile framework.Profile, raw string) (int, error) {
-	s, _ := scenarios.Builtin(scenarios.Suites[suite])
-	t, _ := framework.TimeoutsFor(profile)
+	s, err := scenarios.Builtin(scenarios.Suites[suite])
+	if err != nil {
+		return 0, fmt.Errorf("suite %s: %w", suite, err)
+	}
+	t, err := framework.TimeoutsFor(profile)
+	if err != nil {
+		return 0, err
+	}
 	args := []string{
 		"-test.timeout", (s.Budget(t) + 5*time.Minute).String(),
 		"-ginkgo.no-color", "-ginkgo.json-report", filepath.Join(raw, suite+".json"),
@@ -216,7 +222,7 @@ func (o *Options) runSuite(ctx context.Context, suite, env string, profile frame
 	cmd.Env = append(os.Environ(), environment.StateRootEnv+"="+o.Store.Root)
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Minute
-	err := cmd.Run()
+	err = cmd.Run()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return ee.ExitCode(), nil
