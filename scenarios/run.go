@@ -164,20 +164,16 @@ func (d *drill) run(ctx context.Context) error {
 	d.injected = time.Now()
 	actionsDone := d.scheduleActions(ctx)
 	d.log.Info("injecting", "fault", plan.Spec.String())
-	e, err := fault.Inject(ctx, env.Target, plan)
+	// The fault package's lifecycle: inject, hold to the end (a drain's
+	// inject already ran its course), note what is still Pending, revert.
+	e, err := fault.Run(ctx, env.Target, plan, fault.Hooks{
+		Injected:     func(e *fault.Entry) { d.res.Fault = e },
+		BeforeRevert: func(ctx context.Context, _ *fault.Entry) { d.pending = d.pendingReasons(ctx, d.spec.Region) },
+	})
 	d.res.Fault = e
 	if err != nil {
 		return err
 	}
-	// Hold the fault to its end (a drain's inject already ran its course).
-	if !timer.Pause(ctx, time.Until(e.Until)) {
-		return ctx.Err()
-	}
-	d.pending = d.pendingReasons(ctx, d.spec.Region)
-	if e, err = fault.Revert(ctx, env.Target, e.ID); err != nil {
-		return err
-	}
-	d.res.Fault = e
 	d.reverted = time.Now()
 	if d.pdb != nil {
 		if err := d.pdb.End(d.s.Name); err != nil {

@@ -90,9 +90,9 @@ namespaces labelled gameday.io/chaos=enabled.`,
 				return nil
 			}
 			p.Print(out)
-			e, err := fault.Run(cmd.Context(), t, p, func(left time.Duration) {
+			e, err := fault.Run(cmd.Context(), t, p, fault.Hooks{Progress: func(left time.Duration) {
 				framework.Logger(cmd.Context()).Info("fault active", "id", p.ID, "left", left)
-			})
+			}})
 			if e != nil {
 				printResult(out, e)
 			}

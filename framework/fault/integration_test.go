@@ -209,7 +209,7 @@ func TestDrainIntegration(t *testing.T) {
 	f.g.Expect(err).NotTo(HaveOccurred())
 	p, err := fault.Prepare(f.ctx, f.target, s)
 	f.g.Expect(err).NotTo(HaveOccurred())
-	e, err := fault.Run(f.ctx, f.target, p, nil)
+	e, err := fault.Run(f.ctx, f.target, p, fault.Hooks{})
 	f.g.Expect(err).NotTo(HaveOccurred())
 	// minAvailable 4 of 6 allows 2 disruptions; the third eviction is refused
 	// until the duration ends because its replacement cannot be scheduled

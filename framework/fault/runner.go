@@ -94,12 +94,27 @@ func revertEntry(ctx context.Context, t *Target, e *Entry) error {
 	return t.Journal.Write(e)
 }
 
+// Hooks let a caller act while Run holds a fault.
+type Hooks struct {
+	// Progress, if set, is called every second with the time left.
+	Progress func(left time.Duration)
+	// Injected, if set, is called once the fault is in effect.
+	Injected func(e *Entry)
+	// BeforeRevert, if set, is called when the hold has run its course,
+	// before the revert (not when ctx ended it early).
+	BeforeRevert func(ctx context.Context, e *Entry)
+}
+
 // Run injects a planned fault, holds it for its duration (or until ctx ends:
-// interrupt, timeout) and reverts it. The revert runs however Run ends.
-func Run(ctx context.Context, t *Target, p *Plan, progress func(left time.Duration)) (*Entry, error) {
+// interrupt, timeout) and reverts it: the whole lifecycle every caller (the
+// CLI, drills) shares. The revert runs however Run ends.
+func Run(ctx context.Context, t *Target, p *Plan, h Hooks) (*Entry, error) {
 	e, err := Inject(ctx, t, p)
 	if err != nil {
 		return e, err
+	}
+	if h.Injected != nil {
+		h.Injected(e)
 	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
@@ -112,15 +127,20 @@ hold:
 			t.log().Warn("interrupted: reverting the fault now", "id", e.ID)
 			break hold
 		case <-end.C:
+			if h.BeforeRevert != nil {
+				h.BeforeRevert(ctx, e)
+			}
 			break hold
 		case <-tick.C:
-			if progress != nil {
-				progress(time.Until(e.Until).Round(time.Second))
+			if h.Progress != nil {
+				h.Progress(time.Until(e.Until).Round(time.Second))
 			}
 		}
 	}
-	if err := revertEntry(ctx, t, e); err != nil {
-		return e, err
+	if e.Open() {
+		if err := revertEntry(ctx, t, e); err != nil {
+			return e, err
+		}
 	}
 	return e, ctx.Err()
 }
