@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/evidence"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/internal/app"
 )
 
@@ -63,7 +65,8 @@ Exit codes: 0 every objective met, 1 an objective missed, 2 bad input,
 	f := cmd.Flags()
 	f.StringSliceVar(&o.Suites, "suite", []string{"all"}, "suites to run: zone, node, storage, region, pdb, rpo, all (repeat or comma-separate)")
 	f.StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile of a created environment: production or fast")
-	f.StringVar(&o.Platform, "platform", "", `manifests of a created environment: reference (default), remediated, or a path`)
+	f.StringVar(&o.Platform, "platform", "", `manifests of a created environment: reference (default), remediated, second, or a path`)
+	f.StringVar(&o.Provider, "provider", provider.Default, "provider of a created environment: "+strings.Join(provider.Names(), ", "))
 	f.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'zone || pdb'")
 	f.StringVar(&o.Env, "env", "", "run against this environment from gameday up instead of creating one")
 	f.StringVar(&o.ReportDir, "report-dir", "", "directory for the report bundle (default gameday-reports/RUN-ID)")

@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/environment"
+	"gameday.io/gameday/framework/provider"
 )
 
 func newUpCmd() *cobra.Command {
@@ -26,7 +28,10 @@ kube-controller-manager, kube-scheduler, built by ` + "`make tools`" + `) with k
 nodes, as local processes on loopback. State lives in $GAMEDAY_STATE_DIR
 (default ~/.local/state/gameday/NAME). If a previous ` + "`up`" + ` of the same name
 did not finish, its leftovers are removed first. On failure everything created
-is torn down, unless --retain.`,
+is torn down, unless --retain.
+
+Providers (--provider):
+` + providerHelp(),
 		Example: `  gameday up --name demo --profile fast
   kubectl --kubeconfig "$(gameday kubeconfig --name demo --region europe-west1)" get nodes`,
 		Args: cobra.NoArgs,
@@ -52,10 +57,11 @@ is torn down, unless --retain.`,
 		},
 	}
 	env.add(cmd)
-	cmd.Flags().StringVar(&o.TopologyFile, "topology", "", "topology file (default fixtures/topologies/two-region.yaml)")
+	cmd.Flags().StringVar(&o.TopologyFile, "topology", "", "topology file (default: the embedded fixtures/topologies/two-region.yaml)")
+	cmd.Flags().StringVar(&o.Provider, "provider", provider.Default, "environment provider: "+strings.Join(provider.Names(), ", "))
 	cmd.Flags().StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile: production or fast")
 	cmd.Flags().BoolVar(&o.Retain, "retain", false, "keep what was created when up fails, for debugging")
-	cmd.Flags().StringVar(&o.Platform, "platform", "", `manifests to deploy: "reference" (default, the seed as written), "remediated", or a file or directory`)
+	cmd.Flags().StringVar(&o.Platform, "platform", "", `manifests to deploy: "reference" (default, the seed as written), "remediated", "second" (another team's platform, two workloads), or a file or directory`)
 	cmd.Flags().BoolVar(&o.Bare, "bare", false, "create the clusters only (no platform, no data plane)")
 	cmd.Flags().StringVar(&o.BinDir, "bin-dir", "", "directory of the tool binaries (default: next to gameday, or ./bin)")
 	return cmd
@@ -82,4 +88,13 @@ state directory. Deleting an environment that does not exist succeeds.`,
 	}
 	env.add(cmd)
 	return cmd
+}
+
+// providerHelp lists the registered providers for --help.
+func providerHelp() string {
+	var b strings.Builder
+	for _, r := range provider.Registrations() {
+		fmt.Fprintf(&b, "  %-9s %s\n", r.Name, r.Doc)
+	}
+	return b.String()
 }

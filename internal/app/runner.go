@@ -30,9 +30,10 @@ type Options struct {
 	LabelFilter string
 	// Env names an environment from `gameday up` to use; empty: create one.
 	Env string
-	// Profile and Platform of a created environment.
+	// Profile, Platform and Provider of a created environment.
 	Profile  framework.Profile
 	Platform string
+	Provider string
 	// ReportDir receives the bundle (default gameday-reports/RUN-ID).
 	ReportDir string
 	// Retain keeps a created environment.
@@ -151,7 +152,7 @@ func (o *Options) runSuites(ctx context.Context, suites []string, raw string, ev
 	if name == "" {
 		name = "run" + strconv.Itoa(os.Getpid()%100000)
 		o.Logger.Info("creating the environment", "env", name, "profile", o.Profile, "platform", platformName(o.Platform))
-		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, BinDir: o.BinDir, Retain: o.Retain, Logger: o.Logger})
+		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, Provider: o.Provider, BinDir: o.BinDir, Retain: o.Retain, Logger: o.Logger})
 		if err != nil {
 			return fmt.Errorf("bring the environment up: %w", err)
 		}
