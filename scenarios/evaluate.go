@@ -1,14 +1,13 @@
 package scenarios
 
 import (
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework/measure/objectives"
 
 	"fmt"
 	"slices"
 	"strings"
 	"time"
-
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
@@ -63,17 +62,18 @@ func (d *drill) region(role string) string {
 	return r
 }
 
-// minAvailable resolves the PDB's minAvailable against the desired replicas.
+// minAvailable is the fewest Ready replicas the PDB allows, as the
+// disruption controller computes it (minAvailable or maxUnavailable, numbers
+// or percentages, against the Deployment's replicas).
 func (d *drill) minAvailable() int {
-	pdb := d.env.Platform.PDB
-	if pdb == nil || pdb.Spec.MinAvailable == nil {
+	n := 1
+	if dep := d.env.Platform.Deployment; dep != nil && dep.Spec.Replicas != nil {
+		n = int(*dep.Spec.Replicas)
+	}
+	v, err := fixtures.MinReady(d.env.Platform.PDB, n)
+	if err != nil {
 		return 0
 	}
-	n := int32(1)
-	if dep := d.env.Platform.Deployment; dep != nil && dep.Spec.Replicas != nil {
-		n = *dep.Spec.Replicas
-	}
-	v, _ := intstr.GetScaledValueFromIntOrPercent(pdb.Spec.MinAvailable, int(n), true)
 	return v
 }
 
