@@ -45,6 +45,7 @@ func TestEvaluators(t *testing.T) {
 		{"min-ready below the PDB", Spec{Kind: "min-ready", Region: "primary"}, nil, false, 3, ""},
 		{"min-ready with a lower target", Spec{Kind: "min-ready", Target: "3"}, nil, true, 3, ""},
 		{"capacity back only after the revert", Spec{Kind: "capacity-during-fault"}, func(o *Observation) { o.Pending = []string{"p: didn't match pod topology spread constraints"} }, false, 30, "topology spread"},
+		{"capacity during an interrupted fault", Spec{Kind: "capacity-during-fault"}, func(o *Observation) { o.Reverted = time.Time{} }, false, -1, "not measured"},
 		{"capacity-after-revert not reverted", Spec{Kind: "capacity-after-revert"}, func(o *Observation) { o.Reverted = time.Time{} }, false, -1, "not reverted"},
 		{"capacity-after-revert recovered", Spec{Kind: "capacity-after-revert"}, func(o *Observation) { o.Recovered = o.Reverted.Add(4 * time.Second) }, true, 4, ""},
 		{"drain incomplete", Spec{Kind: "drain-completes"}, func(o *Observation) {
