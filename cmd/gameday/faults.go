@@ -163,14 +163,21 @@ func newRevertCmd() *cobra.Command {
 }
 
 func newRecoverCmd() *cobra.Command {
-	var ff faultFlags
+	var (
+		ff  faultFlags
+		all bool
+	)
 	cmd := &cobra.Command{
 		Use:   "recover",
 		Short: "Revert whatever a killed run left behind",
 		Long: `Read the environment's fault journal and revert every fault that may still be
-in effect (for example after a run was killed with SIGKILL).`,
+in effect (for example after a run was killed with SIGKILL). With --all, do
+so for every environment whose owner process died (see gameday ls).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if all {
+				return recoverOrphans(cmd, ff.allow)
+			}
 			t, err := ff.target(cmd)
 			if err != nil {
 				return err
@@ -179,6 +186,7 @@ in effect (for example after a run was killed with SIGKILL).`,
 		},
 	}
 	ff.add(cmd)
+	cmd.Flags().BoolVar(&all, "all", false, "revert the faults of every environment whose owner process died")
 	return cmd
 }
 

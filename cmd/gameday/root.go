@@ -40,6 +40,7 @@ Exit codes: 0 success, 1 failure (including a missed objective), 2 bad input.`,
 	root.AddCommand(
 		newUpCmd(),
 		newDownCmd(),
+		newLsCmd(),
 		newStatusCmd(),
 		newKubeconfigCmd(),
 		newRunCmd(),

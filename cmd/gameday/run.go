@@ -44,6 +44,7 @@ Exit codes: 0 every objective met, 1 an objective missed, 2 bad input,
 			if err != nil {
 				return err
 			}
+			warnOrphans(cmd)
 			o.Profile, o.Store, o.Out, o.Logger = p, store(), cmd.ErrOrStderr(), framework.Logger(cmd.Context())
 			out, err := app.Run(cmd.Context(), o)
 			if out != nil && out.Evidence != nil {

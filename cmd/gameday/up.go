@@ -68,7 +68,10 @@ Providers (--provider):
 }
 
 func newDownCmd() *cobra.Command {
-	var env envFlags
+	var (
+		env     envFlags
+		orphans bool
+	)
 	cmd := &cobra.Command{
 		Use:   "down",
 		Short: "Delete an environment and everything it started",
@@ -76,6 +79,9 @@ func newDownCmd() *cobra.Command {
 state directory. Deleting an environment that does not exist succeeds.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if orphans {
+				return downOrphans(cmd)
+			}
 			if err := environment.ValidateName(env.name); err != nil {
 				return err
 			}
@@ -87,6 +93,7 @@ state directory. Deleting an environment that does not exist succeeds.`,
 		},
 	}
 	env.add(cmd)
+	cmd.Flags().BoolVar(&orphans, "orphans", false, "tear down every environment whose owner process died (see gameday ls)")
 	return cmd
 }
 

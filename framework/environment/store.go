@@ -44,6 +44,9 @@ type Record struct {
 	BinDir string `json:"binDir"`
 	// AgentPID is the data-plane agent's process (sim), 0 when none runs.
 	AgentPID int `json:"agentPID,omitempty"`
+	// Owner is the process an ephemeral environment belongs to (nil for
+	// environments made with `gameday up`, which outlive it on purpose).
+	Owner *Owner `json:"owner,omitempty"`
 }
 
 // Timeouts returns the environment's effective timings: its profile's,

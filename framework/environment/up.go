@@ -36,6 +36,10 @@ type Options struct {
 	Bare bool
 	// Provider names the provider (provider.Default when empty).
 	Provider string
+	// Ephemeral marks an environment its creator tears down when it ends
+	// (`gameday run`, a suite): the creating process is recorded as its
+	// owner, and `gameday ls` shows it as an orphan if the owner dies first.
+	Ephemeral bool
 	// Retain keeps whatever was created when Up fails, for debugging.
 	Retain bool
 	// Logger receives progress (discarded when nil).
@@ -164,6 +168,9 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		Phase:     PhaseCreating,
 		CreatedAt: time.Now().UTC(),
 		BinDir:    o.BinDir,
+	}
+	if o.Ephemeral {
+		rec.Owner = self(strings.Join(os.Args, " "))
 	}
 	for _, r := range topo.Regions {
 		cdir := filepath.Join(dir, "regions", r.Name)

@@ -152,7 +152,7 @@ func (o *Options) runSuites(ctx context.Context, suites []string, raw string, ev
 	if name == "" {
 		name = "run" + strconv.Itoa(os.Getpid()%100000)
 		o.Logger.Info("creating the environment", "env", name, "profile", o.Profile, "platform", platformName(o.Platform))
-		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, Provider: o.Provider, BinDir: o.BinDir, Retain: o.Retain, Logger: o.Logger})
+		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, Provider: o.Provider, BinDir: o.BinDir, Retain: o.Retain, Ephemeral: true, Logger: o.Logger})
 		if err != nil {
 			return fmt.Errorf("bring the environment up: %w", err)
 		}

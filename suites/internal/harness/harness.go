@@ -60,7 +60,7 @@ func SetUp(ctx SpecContext) []byte {
 	name := "suite" + strconv.Itoa(os.Getpid()%100000)
 	By(fmt.Sprintf("creating environment %s (profile %s)", name, p))
 	rec, err := environment.Up(ctx, store(), environment.Options{
-		Name: name, Profile: p, Platform: *platform, BinDir: *binDir, Logger: logger(),
+		Name: name, Profile: p, Platform: *platform, BinDir: *binDir, Ephemeral: true, Logger: logger(),
 	})
 	if err != nil {
 		Fail(fmt.Sprintf("bring the environment up: %v", err))
