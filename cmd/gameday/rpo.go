@@ -133,7 +133,7 @@ func runRPO(cmd *cobra.Command, o *rpoOptions) error {
 	if err != nil {
 		return err
 	}
-	rep.Schedules = backup.SchedulesGaps(scheds, backup.DefaultEpoch, backup.DefaultHorizon, o.objective)
+	rep.Schedules = backup.SchedulesGapsWith(scheds, backup.DefaultEpoch, backup.DefaultHorizon, o.objective, drilledDuration(cfg.Schedule, rep))
 	if err := writeRPO(cmd, o.output, rep); err != nil {
 		return err
 	}
@@ -239,5 +239,18 @@ func findFixture(rel string) (string, error) {
 		if filepath.Dir(d) == d {
 			return "", fmt.Errorf("%s not found in %s or its parents (pass --schedule-from): %w", rel, wd, framework.ErrInvalid)
 		}
+	}
+}
+
+// drilledDuration is the backup duration the drill measured, for the
+// schedule it drilled: the schedule table and the drill then give the same
+// worst loss (gap + duration). Schedules not drilled have no measured
+// duration.
+func drilledDuration(drilled *backup.Schedule, rep *backup.RPOReport) func(*backup.Schedule) time.Duration {
+	return func(s *backup.Schedule) time.Duration {
+		if s == drilled {
+			return rep.BackupDuration()
+		}
+		return 0
 	}
 }
