@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/backup"
 	"gameday.io/gameday/framework/environment"
@@ -61,8 +64,8 @@ Exit codes: 0 objective met, 1 objective missed or drill failed, 2 bad input.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runRPO(cmd, o) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.scheduleFrom, "schedule-from", "", "YAML file with the backup CronJob/Velero Schedule (default: "+defaultBackupFixture+" of the repository)")
-	f.StringVar(&o.schedule, "schedule", "model-registry-backup", "name of the schedule that backs up the model registry")
+	f.StringVar(&o.scheduleFrom, "schedule-from", "", "YAML file with the backup CronJobs and Velero Schedules (default: the embedded "+defaultBackupFixture+")")
+	f.StringVar(&o.schedule, "schedule", "", "drill only the schedule of this name (default: every schedule in the file, each measured and reported)")
 	f.DurationVar(&o.objective, "objective", backup.DefaultObjective, "RPO objective")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the random-instant scenario")
 	f.StringVarP(&o.output, "output", "o", "text", "output format: text or json")
@@ -100,18 +103,25 @@ func runRPO(cmd *cobra.Command, o *rpoOptions) error {
 		factor = o.clockFactor
 	}
 	file := o.scheduleFrom
+	var scheds []*backup.Schedule
 	if file == "" {
-		if file, err = findFixture(defaultBackupFixture); err != nil {
-			return err
+		file = defaultBackupFixture
+		data, rerr := fs.ReadFile(fixtures.FS(), strings.TrimPrefix(defaultBackupFixture, "fixtures/"))
+		if rerr != nil {
+			return rerr
 		}
+		scheds, err = backup.SchedulesFromYAML(data, file)
+	} else {
+		scheds, err = backup.ScheduleFromFile(file)
 	}
-	scheds, err := backup.ScheduleFromFile(file)
 	if err != nil {
 		return err
 	}
-	sched, err := backup.Find(scheds, o.schedule)
-	if err != nil {
-		return fmt.Errorf("%s: %w", file, err)
+	var sched *backup.Schedule
+	if o.schedule != "" {
+		if sched, err = backup.Find(scheds, o.schedule); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
 	}
 	cfg := backup.DrillConfig{
 		Schedule: sched, Objective: o.objective, ClockFactor: factor, Seed: o.seed,
@@ -128,6 +138,9 @@ func runRPO(cmd *cobra.Command, o *rpoOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	if sched == nil {
+		return drillEverySchedule(ctx, cmd, o.output, cfg, scheds)
 	}
 	rep, err := backup.RunDrill(ctx, cfg)
 	if err != nil {
@@ -225,23 +238,6 @@ func localRegions(ctx context.Context, cfg *backup.DrillConfig, retain bool) (cl
 	return cleanup, nil
 }
 
-// findFixture looks for rel in the working directory and its parents.
-func findFixture(rel string) (string, error) {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		p := filepath.Join(d, rel)
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("%s not found in %s or its parents (pass --schedule-from): %w", rel, wd, framework.ErrInvalid)
-		}
-	}
-}
-
 // drilledDuration is the backup duration the drill measured, for the
 // schedule it drilled: the schedule table and the drill then give the same
 // worst loss (gap + duration). Schedules not drilled have no measured
@@ -253,4 +249,26 @@ func drilledDuration(drilled *backup.Schedule, rep *backup.RPOReport) func(*back
 		}
 		return 0
 	}
+}
+
+// drillEverySchedule drills each backup schedule of the file in turn and
+// reports every one: a platform's RPO is its worst schedule's.
+func drillEverySchedule(ctx context.Context, cmd *cobra.Command, format string, cfg backup.DrillConfig, scheds []*backup.Schedule) error {
+	rep, err := backup.RunDrills(ctx, cfg, scheds)
+	if rep == nil {
+		return err
+	}
+	if format == "json" {
+		enc := json.NewEncoder(cmd.OutOrStdout())
+		enc.SetIndent("", "  ")
+		if werr := enc.Encode(rep); werr != nil {
+			return werr
+		}
+	} else if werr := rep.WriteText(cmd.OutOrStdout()); werr != nil {
+		return werr
+	}
+	if !rep.Met {
+		return errors.Join(err, fmt.Errorf("%s: %w", rep.Reason, framework.ErrObjectiveFailed))
+	}
+	return err
 }

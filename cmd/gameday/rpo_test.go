@@ -50,7 +50,7 @@ func TestRPOCommandSeedFailsObjective(t *testing.T) {
 		t.Skip("integration test: starts versitygw (make tools)")
 	}
 	start := time.Now()
-	out, code, err := runRPOCmd(t, "-o", "json", "--seed", "3")
+	out, code, err := runRPOCmd(t, "-o", "json", "--seed", "3", "--schedule", "model-registry-backup")
 	t.Logf("gameday rpo took %s", time.Since(start))
 	if code != exitFailed {
 		t.Fatalf("exit %d (%v), want %d:\n%s", code, err, exitFailed, out)
@@ -86,5 +86,28 @@ func TestRPOCommandHourlyMissesByTheBackupDuration(t *testing.T) {
 	}
 	if !strings.Contains(out, "RPO drill: FAIL") || !strings.Contains(out, "worst-instant: RPO 1h0m") || !strings.Contains(err.Error(), "protects data only once complete") {
 		t.Errorf("%v\ntext output:\n%s", err, out)
+	}
+}
+
+// TestRPOCommandDrillsEverySchedule: without --schedule every schedule of
+// the file is drilled and reported (the reference has two).
+func TestRPOCommandDrillsEverySchedule(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts versitygw (make tools)")
+	}
+	out, code, err := runRPOCmd(t, "-o", "json", "--seed", "5")
+	if code != exitFailed {
+		t.Fatalf("exit %d (%v), want %d:\n%s", code, err, exitFailed, out)
+	}
+	var rep backup.DrillsReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	names := map[string]bool{}
+	for _, d := range rep.Drills {
+		names[d.Schedule] = d.Report != nil && !d.Report.Met
+	}
+	if len(rep.Drills) != 2 || !names["Schedule velero/ml-backup-daily"] || !names["CronJob ml-serving/model-registry-backup"] || rep.Met {
+		t.Fatalf("drills %+v: want both schedules drilled and missed", rep.Drills)
 	}
 }
