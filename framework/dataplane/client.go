@@ -18,19 +18,33 @@ type Client struct {
 	HTTP *http.Client
 }
 
+// ClientTimeout is a backstop for one call that changes the agent's faults;
+// callers bound those with their context (a revert with Timeouts.Revert). It is long because reverting a region outage
+// waits for its control plane to start again (kwokctl start took over 10 s
+// on a starved machine: a revert that timed out left the fault to recover).
+const ClientTimeout = 3 * time.Minute
+
 // NewClient returns a client for the agent at url.
 func NewClient(url string) *Client {
-	return &Client{URL: url, HTTP: &http.Client{Timeout: 10 * time.Second}}
+	return &Client{URL: url, HTTP: &http.Client{Timeout: ClientTimeout}}
 }
+
+// QueryTimeout bounds a read of the agent's state (status, faults): an
+// agent that does not answer that quickly is reported, not waited for.
+const QueryTimeout = 10 * time.Second
 
 // Status returns the data plane's status.
 func (c *Client) Status(ctx context.Context) (*Status, error) {
+	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
+	defer cancel()
 	var st Status
 	return &st, c.do(ctx, http.MethodGet, "/v1/status", nil, &st)
 }
 
 // Faults lists the active data-plane faults.
 func (c *Client) Faults(ctx context.Context) ([]ActiveFault, error) {
+	ctx, cancel := context.WithTimeout(ctx, QueryTimeout)
+	defer cancel()
 	var fs []ActiveFault
 	return fs, c.do(ctx, http.MethodGet, "/v1/faults", nil, &fs)
 }
