@@ -16,6 +16,9 @@
 # UI (ui/app/dist) with go:embed, which its module does not ship either, so it
 # does not compile as published: see with_ui_placeholder.
 #
+# Usage: hack/build-monitoring.sh [module...]   (modules: alertmanager
+# kube-state-metrics prometheus; default all)
+#
 # Environment:
 #   GAMEDAY_TOOLS_CACHE  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/gameday/tools)
 #   BIN                  where links go (default <repo>/bin)
@@ -40,6 +43,11 @@ declare -A binaries=(
   [kube-state-metrics]="kube-state-metrics"
 )
 order=(alertmanager kube-state-metrics prometheus)
+# Arguments pick modules (e.g. `build-monitoring.sh prometheus`); default all.
+if [ $# -gt 0 ]; then
+  for m in "$@"; do [ -n "${binaries[$m]:-}" ] || die "unknown module $m (want one of ${order[*]})"; done
+  order=("$@")
+fi
 
 # module -> the module whose version it reports, and the command that must print it.
 declare -A upstream=(

@@ -59,6 +59,10 @@ type PrometheusConfig struct {
 	RuleFiles []string
 	// Alertmanager is the host:port alerts are sent to ("" sends none).
 	Alertmanager string
+	// ExternalLabels are Prometheus' external labels, such as region: the
+	// remediated rules template `{{ $externalLabels.region }}` into alert
+	// labels, and every alert sent to Alertmanager carries them.
+	ExternalLabels map[string]string
 }
 
 // RenderPrometheus renders c as a Prometheus configuration file. Bad input
@@ -74,6 +78,9 @@ func RenderPrometheus(c PrometheusConfig) ([]byte, error) {
 			"scrape_timeout":      FormatDuration(timeout),
 			"evaluation_interval": FormatDuration(c.EvaluationInterval),
 		},
+	}
+	if len(c.ExternalLabels) > 0 {
+		cfg["global"].(map[string]any)["external_labels"] = c.ExternalLabels
 	}
 	if len(c.RuleFiles) > 0 {
 		cfg["rule_files"] = c.RuleFiles

@@ -17,8 +17,13 @@ import (
 
 // promDoc is the part of prometheus.yml the tests read.
 type promDoc struct {
-	Global    map[string]string `yaml:"global"`
-	RuleFiles []string          `yaml:"rule_files"`
+	Global struct {
+		ScrapeInterval     string            `yaml:"scrape_interval"`
+		ScrapeTimeout      string            `yaml:"scrape_timeout"`
+		EvaluationInterval string            `yaml:"evaluation_interval"`
+		ExternalLabels     map[string]string `yaml:"external_labels"`
+	} `yaml:"global"`
+	RuleFiles []string `yaml:"rule_files"`
 	Alerting  struct {
 		Alertmanagers []struct {
 			StaticConfigs []staticConfig `yaml:"static_configs"`
@@ -50,6 +55,7 @@ func TestRenderPrometheus(t *testing.T) {
 		Probes:          []Probe{{"us-east1", "http://127.0.0.1:7070/"}},
 		RuleFiles:       []string{"/tmp/x/rules.yml"},
 		Alertmanager:    "127.0.0.1:9093",
+		ExternalLabels:  map[string]string{"region": "us-east1"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -58,9 +64,9 @@ func TestRenderPrometheus(t *testing.T) {
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("%v\n%s", err, data)
 	}
-	wantGlobal := map[string]string{"scrape_interval": "1s500ms", "scrape_timeout": "1s500ms", "evaluation_interval": "1s"}
-	if !reflect.DeepEqual(doc.Global, wantGlobal) {
-		t.Errorf("global %v, want %v", doc.Global, wantGlobal)
+	if g := doc.Global; g.ScrapeInterval != "1s500ms" || g.ScrapeTimeout != "1s500ms" || g.EvaluationInterval != "1s" ||
+		!reflect.DeepEqual(g.ExternalLabels, map[string]string{"region": "us-east1"}) {
+		t.Errorf("global %+v, want 1s500ms scrapes, 1s evaluations, the region external label", g)
 	}
 	if !reflect.DeepEqual(doc.RuleFiles, []string{"/tmp/x/rules.yml"}) {
 		t.Errorf("rule_files %v", doc.RuleFiles)

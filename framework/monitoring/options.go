@@ -30,6 +30,17 @@ const (
 	readyPoll                 = 100 * time.Millisecond
 )
 
+// DefaultKubeStateArgs returns the flags each kube-state-metrics gets by
+// default: only the resources the platform's rules read (fewer watches on a
+// simulated apiserver), and the nodes' zone label in kube_node_labels, which
+// the remediated ZoneFailure joins on.
+func DefaultKubeStateArgs() []string {
+	return []string{
+		"--resources=nodes,pods,deployments,poddisruptionbudgets",
+		"--metric-labels-allowlist=nodes=[topology.kubernetes.io/zone]",
+	}
+}
+
 // Region is one cluster whose state a kube-state-metrics exports.
 type Region struct {
 	Name       string
@@ -45,12 +56,17 @@ type Options struct {
 	BinDir string
 	// Regions get one kube-state-metrics each, run with their kubeconfig.
 	Regions []Region
-	// KubeStateArgs are extra flags for every kube-state-metrics, such as
-	// --metric-labels-allowlist=nodes=[topology.kubernetes.io/zone].
+	// KubeStateArgs are extra flags for every kube-state-metrics; nil takes
+	// DefaultKubeStateArgs.
 	KubeStateArgs []string
 	// InferenceTargets are the inference servers' first targets; change
 	// them with Stack.SetInferenceTargets.
 	InferenceTargets []Target
+	// ExternalLabels are Prometheus' external labels. The platform runs a
+	// Prometheus in each region's cluster, each with its own region label,
+	// and its rules sum over that region only: to evaluate them as written,
+	// start one Stack per region with ExternalLabels{"region": name}.
+	ExternalLabels map[string]string
 	// Probes are the storage endpoints probed blackbox-style.
 	Probes []Probe
 	// Rules are PrometheusRule manifests, rendered by RuleFile with RuleScale
@@ -76,6 +92,9 @@ func (o *Options) defaults() error {
 	}
 	if o.Logger == nil {
 		o.Logger = framework.DiscardLogger()
+	}
+	if o.KubeStateArgs == nil {
+		o.KubeStateArgs = DefaultKubeStateArgs()
 	}
 	o.RuleScale = cmp.Or(o.RuleScale, 1)
 	o.ScrapeInterval = cmp.Or(o.ScrapeInterval, DefaultScrapeInterval)

@@ -27,7 +27,7 @@ type ruleFileDoc struct {
 	} `yaml:"groups"`
 }
 
-func referenceRule(t *testing.T) *unstructured.Unstructured {
+func referenceRule(t testing.TB) *unstructured.Unstructured {
 	t.Helper()
 	p, err := fixtures.Reference()
 	if err != nil {
@@ -35,6 +35,18 @@ func referenceRule(t *testing.T) *unstructured.Unstructured {
 	}
 	if p.PrometheusRule == nil {
 		t.Fatal("the reference platform has no PrometheusRule")
+	}
+	return p.PrometheusRule
+}
+
+func remediatedRule(t testing.TB) *unstructured.Unstructured {
+	t.Helper()
+	p, err := fixtures.Remediated()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.PrometheusRule == nil {
+		t.Fatal("the remediated platform has no PrometheusRule")
 	}
 	return p.PrometheusRule
 }

@@ -58,7 +58,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	local := l.Addr().String()
 
 	cfg := PrometheusConfig{ScrapeInterval: o.ScrapeInterval, EvaluationInterval: o.EvaluationInterval,
-		InferenceSDFile: s.sdFile, ProberAddress: local, Probes: o.Probes}
+		InferenceSDFile: s.sdFile, ProberAddress: local, Probes: o.Probes, ExternalLabels: o.ExternalLabels}
 	type ready struct {
 		p   *process
 		url string

@@ -20,7 +20,7 @@ import (
 
 // binDir finds bin/ the way `make tools` lays it out: $GAMEDAY_BIN_DIR, else
 // the bin/ beside the nearest go.mod above the working directory.
-func binDir(t *testing.T) string {
+func binDir(t testing.TB) string {
 	if d := os.Getenv("GAMEDAY_BIN_DIR"); d != "" {
 		return d
 	}
@@ -58,7 +58,7 @@ type metricsTarget struct {
 	srv  *http.Server
 }
 
-func (m *metricsTarget) start(t *testing.T) {
+func (m *metricsTarget) start(t testing.TB) {
 	t.Helper()
 	addr := m.addr
 	if addr == "" {
@@ -71,7 +71,9 @@ func (m *metricsTarget) start(t *testing.T) {
 	m.addr = l.Addr().String()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
-		fmt.Fprint(w, "# TYPE demo_gauge gauge\ndemo_gauge 42\n")
+		// up 1 as the inference servers export it: the scraped sample and
+		// Prometheus' own up{} coincide while the target answers.
+		fmt.Fprint(w, "# TYPE demo_gauge gauge\ndemo_gauge 42\n# TYPE up gauge\nup 1\n")
 	})
 	m.srv = &http.Server{Handler: mux}
 	go m.srv.Serve(l) //nolint:errcheck // ends with Close
@@ -108,7 +110,8 @@ func TestStackAlertLifecycle(t *testing.T) {
 		Dir: t.TempDir(), BinDir: bin, Logger: log,
 		InferenceTargets: []Target{{"us-east1", target.addr}},
 		Probes:           []Probe{{"us-east1", "http://" + storage.addr + "/"}},
-		Rules:            []*unstructured.Unstructured{testRule("20s"), referenceRule(t)},
+		ExternalLabels:   map[string]string{RegionLabel: "us-east1"},
+		Rules:            []*unstructured.Unstructured{testRule("20s"), referenceRule(t), remediatedRule(t)},
 		RuleScale:        0.1, // `for: 20s` becomes 2s
 		ScrapeInterval:   500 * time.Millisecond, EvaluationInterval: 500 * time.Millisecond,
 	})
@@ -136,9 +139,9 @@ func TestStackAlertLifecycle(t *testing.T) {
 	}
 	poll(t, "target scraped with its region", 30*time.Second, value(`up{job="inference-service",region="us-east1"}`, 1))
 	poll(t, "storage probed", 30*time.Second, value(`probe_success{job="model-storage-probe",region="us-east1"}`, 1))
-	poll(t, "rules loaded and evaluated", 30*time.Second, func(ctx context.Context) (bool, error) {
+	poll(t, "test, reference and remediated rules loaded and evaluated", 30*time.Second, func(ctx context.Context) (bool, error) {
 		groups, err := stack.Prometheus.Rules(ctx)
-		if err != nil || len(groups) != 2 {
+		if err != nil || len(groups) != 3 {
 			return false, nil
 		}
 		for _, g := range groups {
