@@ -21,9 +21,11 @@ import (
 type process struct {
 	name    string
 	logPath string
-	cmd     *exec.Cmd
-	done    chan struct{} // closed when the process has exited
-	err     error         // its exit status, set before done is closed
+	// readyURL answers 200 once the process serves.
+	readyURL string
+	cmd      *exec.Cmd
+	done     chan struct{} // closed when the process has exited
+	err      error         // its exit status, set before done is closed
 }
 
 // startProcess starts bin with args, stdout and stderr going to logPath.

@@ -59,91 +59,22 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 
 	cfg := PrometheusConfig{ScrapeInterval: o.ScrapeInterval, EvaluationInterval: o.EvaluationInterval,
 		InferenceSDFile: s.sdFile, ProberAddress: local, Probes: o.Probes, ExternalLabels: o.ExternalLabels}
-	type ready struct {
-		p   *process
-		url string
-	}
-	var waits []ready
 	for _, r := range o.Regions {
-		addr, err := freeAddress()
+		addr, err := s.startKubeState(o, r)
 		if err != nil {
 			return nil, err
 		}
-		telemetry, err := freeAddress()
-		if err != nil {
-			return nil, err
-		}
-		host, port, _ := net.SplitHostPort(addr)
-		thost, tport, _ := net.SplitHostPort(telemetry)
-		args := append([]string{"--kubeconfig=" + r.Kubeconfig, "--host=" + host, "--port=" + port,
-			"--telemetry-host=" + thost, "--telemetry-port=" + tport}, o.KubeStateArgs...)
-		p, err := s.start(o, KubeStateBinary+"-"+r.Name, KubeStateBinary, args)
-		if err != nil {
-			return nil, err
-		}
-		waits = append(waits, ready{p, "http://" + addr + "/healthz"})
 		cfg.KubeState = append(cfg.KubeState, Target{Region: r.Name, Address: addr})
 	}
-
-	amAddr, err := freeAddress()
-	if err != nil {
+	if cfg.Alertmanager, err = s.startAlertmanager(o, "http://"+local+"/alerts"); err != nil {
 		return nil, err
 	}
-	am, err := RenderAlertmanager(AlertmanagerConfig{WebhookURL: "http://" + local + "/alerts",
-		GroupWait: o.GroupWait, GroupInterval: o.GroupInterval, RepeatInterval: o.RepeatInterval})
-	if err != nil {
+	if err := s.startPrometheus(o, cfg); err != nil {
 		return nil, err
 	}
-	amFile := filepath.Join(o.Dir, "alertmanager.yml")
-	if err := os.WriteFile(amFile, am, 0o644); err != nil {
-		return nil, fmt.Errorf("monitoring: %w", err)
-	}
-	p, err := s.start(o, AlertmanagerBinary, AlertmanagerBinary, []string{"--config.file=" + amFile,
-		"--storage.path=" + filepath.Join(o.Dir, "alertmanager-data"), "--web.listen-address=" + amAddr,
-		"--cluster.listen-address="}) // no gossip listener: a single instance
-	if err != nil {
-		return nil, err
-	}
-	s.AlertmanagerURL = "http://" + amAddr
-	waits = append(waits, ready{p, s.AlertmanagerURL + "/-/ready"})
-	cfg.Alertmanager = amAddr
-
-	for i, r := range o.Rules {
-		data, err := RuleFile(r, o.RuleScale)
-		if err != nil {
-			return nil, err
-		}
-		path := filepath.Join(o.Dir, fmt.Sprintf("rules-%d-%s.yml", i, r.GetName()))
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			return nil, fmt.Errorf("monitoring: %w", err)
-		}
-		cfg.RuleFiles = append(cfg.RuleFiles, path)
-	}
-	if err := WriteTargets(s.sdFile, o.InferenceTargets); err != nil {
-		return nil, err
-	}
-	prom, err := RenderPrometheus(cfg)
-	if err != nil {
-		return nil, err
-	}
-	promFile := filepath.Join(o.Dir, "prometheus.yml")
-	if err := os.WriteFile(promFile, prom, 0o644); err != nil {
-		return nil, fmt.Errorf("monitoring: %w", err)
-	}
-	promAddr, err := freeAddress()
-	if err != nil {
-		return nil, err
-	}
-	if p, err = s.start(o, PrometheusBinary, PrometheusBinary, []string{"--config.file=" + promFile,
-		"--storage.tsdb.path=" + filepath.Join(o.Dir, "prometheus-data"), "--web.listen-address=" + promAddr}); err != nil {
-		return nil, err
-	}
-	s.PrometheusURL = "http://" + promAddr
-	s.Prometheus = NewClient(s.PrometheusURL)
-	waits = append(waits, ready{p, s.PrometheusURL + "/-/ready"})
-
-	for _, w := range waits {
-		if err := w.p.waitReady(ctx, w.url, readyPoll, o.ReadyTimeout); err != nil {
+	// All start at once; the slowest sets the start-up time.
+	for _, p := range s.procs {
+		if err := p.waitReady(ctx, p.readyURL, readyPoll, o.ReadyTimeout); err != nil {
 			return nil, fmt.Errorf("monitoring: %w", err)
 		}
 	}
@@ -151,14 +82,94 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	return s, nil
 }
 
-func (s *Stack) start(o Options, name, binary string, args []string) (*process, error) {
+// startKubeState starts one region's kube-state-metrics and returns the
+// address its metrics are served on.
+func (s *Stack) startKubeState(o Options, r Region) (string, error) {
+	addr, err := freeAddress()
+	if err != nil {
+		return "", err
+	}
+	telemetry, err := freeAddress()
+	if err != nil {
+		return "", err
+	}
+	host, port, _ := net.SplitHostPort(addr)
+	thost, tport, _ := net.SplitHostPort(telemetry)
+	args := append([]string{"--kubeconfig=" + r.Kubeconfig, "--host=" + host, "--port=" + port,
+		"--telemetry-host=" + thost, "--telemetry-port=" + tport}, o.KubeStateArgs...)
+	err = s.start(o, KubeStateBinary+"-"+r.Name, KubeStateBinary, "http://"+addr+"/healthz", args)
+	return addr, err
+}
+
+// startAlertmanager starts Alertmanager routing to webhook and returns its address.
+func (s *Stack) startAlertmanager(o Options, webhook string) (string, error) {
+	addr, err := freeAddress()
+	if err != nil {
+		return "", err
+	}
+	am, err := RenderAlertmanager(AlertmanagerConfig{WebhookURL: webhook,
+		GroupWait: o.GroupWait, GroupInterval: o.GroupInterval, RepeatInterval: o.RepeatInterval})
+	if err != nil {
+		return "", err
+	}
+	file := filepath.Join(o.Dir, "alertmanager.yml")
+	if err := os.WriteFile(file, am, 0o644); err != nil {
+		return "", fmt.Errorf("monitoring: %w", err)
+	}
+	s.AlertmanagerURL = "http://" + addr
+	err = s.start(o, AlertmanagerBinary, AlertmanagerBinary, s.AlertmanagerURL+"/-/ready", []string{
+		"--config.file=" + file, "--storage.path=" + filepath.Join(o.Dir, "alertmanager-data"),
+		"--web.listen-address=" + addr, "--cluster.listen-address="}) // no gossip listener: a single instance
+	return addr, err
+}
+
+// startPrometheus writes the rule files, the targets and the configuration,
+// and starts Prometheus.
+func (s *Stack) startPrometheus(o Options, cfg PrometheusConfig) error {
+	for i, r := range o.Rules {
+		data, err := RuleFile(r, o.RuleScale)
+		if err != nil {
+			return err
+		}
+		path := filepath.Join(o.Dir, fmt.Sprintf("rules-%d-%s.yml", i, r.GetName()))
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return fmt.Errorf("monitoring: %w", err)
+		}
+		cfg.RuleFiles = append(cfg.RuleFiles, path)
+	}
+	if err := WriteTargets(s.sdFile, o.InferenceTargets); err != nil {
+		return err
+	}
+	prom, err := RenderPrometheus(cfg)
+	if err != nil {
+		return err
+	}
+	file := filepath.Join(o.Dir, "prometheus.yml")
+	if err := os.WriteFile(file, prom, 0o644); err != nil {
+		return fmt.Errorf("monitoring: %w", err)
+	}
+	addr, err := freeAddress()
+	if err != nil {
+		return err
+	}
+	s.PrometheusURL = "http://" + addr
+	s.Prometheus = NewClient(s.PrometheusURL)
+	err = s.start(o, PrometheusBinary, PrometheusBinary, s.PrometheusURL+"/-/ready", []string{
+		"--config.file=" + file, "--storage.tsdb.path=" + filepath.Join(o.Dir, "prometheus-data"),
+		"--web.listen-address=" + addr})
+	return err
+}
+
+// start starts one server whose readiness check is readyURL.
+func (s *Stack) start(o Options, name, binary, readyURL string, args []string) error {
 	p, err := startProcess(name, filepath.Join(o.BinDir, binary), args, filepath.Join(o.Dir, name+".log"))
 	if err != nil {
-		return nil, fmt.Errorf("monitoring: %w", err)
+		return fmt.Errorf("monitoring: %w", err)
 	}
+	p.readyURL = readyURL
 	s.procs = append(s.procs, p)
 	s.log.Debug("started", "process", name, "pid", p.PID(), "args", args)
-	return p, nil
+	return nil
 }
 
 // SetInferenceTargets replaces the inference servers Prometheus scrapes;
