@@ -156,7 +156,10 @@ func (s *Stack) startPrometheus(o Options, cfg PrometheusConfig) error {
 	s.Prometheus = NewClient(s.PrometheusURL)
 	err = s.start(o, PrometheusBinary, PrometheusBinary, s.PrometheusURL+"/-/ready", []string{
 		"--config.file=" + file, "--storage.tsdb.path=" + filepath.Join(o.Dir, "prometheus-data"),
-		"--web.listen-address=" + addr})
+		"--web.listen-address=" + addr,
+		// Prometheus applies target changes (file_sd included) at most every
+		// 5s; a faster scrape interval shortens that throttle in proportion.
+		"--scrape.discovery-reload-interval=" + FormatDuration(min(5*time.Second, o.ScrapeInterval))})
 	return err
 }
 
