@@ -34,7 +34,8 @@ func procUsage(pid int) (cpu time.Duration, rssBytes int64, err error) {
 }
 
 // BenchmarkStackFootprint starts the stack with the reference rules at the
-// fast profile's scale (1s intervals), then measures each process' CPU share
+// fast profile's scale (1s intervals), with a kube-state-metrics per region
+// when KubeconfigsEnv names running clusters, then measures each process' CPU share
 // and RSS over an idle window and over a window with 12 inference targets.
 // Run: go test -run '^$' -bench StackFootprint -benchtime=1x ./framework/monitoring/
 func BenchmarkStackFootprint(b *testing.B) {
@@ -49,7 +50,7 @@ func BenchmarkStackFootprint(b *testing.B) {
 		rule := referenceRule(b)
 		start := time.Now()
 		stack, err := Start(context.Background(), Options{
-			Dir: b.TempDir(), BinDir: bin, Rules: []*unstructured.Unstructured{rule}, RuleScale: 0.1,
+			Dir: b.TempDir(), BinDir: bin, Regions: regionsFromEnv(b), Rules: []*unstructured.Unstructured{rule}, RuleScale: 0.1,
 			ScrapeInterval: time.Second, EvaluationInterval: time.Second,
 		})
 		if err != nil {

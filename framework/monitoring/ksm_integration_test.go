@@ -17,23 +17,20 @@ import (
 //	GAMEDAY_MONITORING_KUBECONFIGS=us-east1=$(gameday kubeconfig --name demo --region us-east1),...
 const KubeconfigsEnv = "GAMEDAY_MONITORING_KUBECONFIGS"
 
+// ExpectFiringEnv, when set to an alert name, makes the test wait (up to 5
+// minutes) for that alert to fire, for a fault injected meanwhile by hand
+// (gameday inject zone-outage ...), and log every alert's transitions.
+const ExpectFiringEnv = "GAMEDAY_MONITORING_EXPECT_FIRING"
+
 // TestKubeStateAgainstClusters runs one kube-state-metrics per region of a
 // running environment and checks that the series the platform's rules read
 // arrive with their region, and that the remediated ZoneFailure sees every
 // zone of a healthy environment with Ready nodes.
 func TestKubeStateAgainstClusters(t *testing.T) {
 	bin := requireStack(t, PrometheusBinary, AlertmanagerBinary, KubeStateBinary)
-	spec := os.Getenv(KubeconfigsEnv)
-	if spec == "" {
+	regions := regionsFromEnv(t)
+	if regions == nil {
 		t.Skipf("set %s=region=kubeconfig,... to run kube-state-metrics against running clusters", KubeconfigsEnv)
-	}
-	var regions []Region
-	for _, pair := range strings.Split(spec, ",") {
-		name, path, ok := strings.Cut(pair, "=")
-		if !ok {
-			t.Fatalf("%s: %q is not region=kubeconfig", KubeconfigsEnv, pair)
-		}
-		regions = append(regions, Region{Name: name, Kubeconfig: path})
 	}
 	start := time.Now()
 	stack, err := Start(context.Background(), Options{
@@ -80,9 +77,43 @@ func TestKubeStateAgainstClusters(t *testing.T) {
 			t.Errorf("zone %s has no Ready node in a healthy environment", z.Labels["zone"])
 		}
 	}
+	if alert := os.Getenv(ExpectFiringEnv); alert != "" {
+		history := NewHistory(time.Now())
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() {
+			done <- Watch(ctx, stack.Prometheus, history, 250*time.Millisecond, slog.New(slog.DiscardHandler))
+		}()
+		t.Cleanup(func() { cancel(); <-done })
+		t.Logf("waiting for %s to fire: inject its fault now", alert)
+		poll(t, alert+" firing", 5*time.Minute, func(context.Context) (bool, error) {
+			_, ok := history.First(alert, StateFiring)
+			return ok, nil
+		})
+		for _, line := range history.Summary() {
+			t.Log(line)
+		}
+	}
 	for name, pid := range stack.PIDs() {
 		if cpu, rss, err := procUsage(pid); err == nil {
 			t.Logf("%s: %v CPU since start, %.0f MiB RSS", name, cpu, float64(rss)/(1<<20))
 		}
 	}
+}
+
+// regionsFromEnv parses KubeconfigsEnv; nil when it is not set.
+func regionsFromEnv(t testing.TB) []Region {
+	spec := os.Getenv(KubeconfigsEnv)
+	if spec == "" {
+		return nil
+	}
+	var regions []Region
+	for _, pair := range strings.Split(spec, ",") {
+		name, path, ok := strings.Cut(pair, "=")
+		if !ok {
+			t.Fatalf("%s: %q is not region=kubeconfig", KubeconfigsEnv, pair)
+		}
+		regions = append(regions, Region{Name: name, Kubeconfig: path})
+	}
+	return regions
 }
