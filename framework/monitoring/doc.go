@@ -13,9 +13,13 @@
 //     storage probes answered by Prober, and every alert routed to Receiver.
 //   - Start runs the whole stack as child processes on loopback ports and
 //     waits until each is ready; Stack.Stop ends exactly those processes.
-//   - Client reads /api/v1/rules and /api/v1/alerts; History, fed by Watch,
-//     turns the polled alerts into state transitions (pending, firing,
-//     resolved) with their times.
+//     The platform runs a Prometheus per region and its rules sum over one
+//     region: to evaluate them as written, start one Stack per region with
+//     Options.ExternalLabels{"region": name}.
+//   - Client reads /api/v1/rules, /api/v1/alerts and instant queries;
+//     History, fed by Watch, turns the polled alerts into state transitions
+//     (pending, firing, resolved) with their times, and Receiver.First gives
+//     when Alertmanager delivered them.
 //
 // The binaries come from `make tools` (hack/build-monitoring.sh); Start
 // fails with framework.ErrMissingBinary when one is missing.
