@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
@@ -35,4 +36,11 @@ func newFake(t *testing.T, objs []runtime.Object, opts ...Option) (*Client, *dyn
 		t.Fatalf("New: %v", err)
 	}
 	return c, dyn
+}
+
+func toU(m map[string]any) *unstructured.Unstructured {
+	u := &unstructured.Unstructured{Object: m}
+	u.SetAPIVersion(Group.String())
+	u.SetKind("PodChaos")
+	return u
 }
