@@ -87,6 +87,7 @@ func TestRealController(t *testing.T) {
 	t.Run("pod-kill", func(t *testing.T) { podKill(t, ctx, cm, kube, run) })
 	t.Run("pod-failure injects then recovers", func(t *testing.T) { podFailure(t, ctx, cm, kube, run) })
 	t.Run("network partition without chaos-daemon", func(t *testing.T) { networkWithoutDaemon(t, ctx, cm, kube, run) })
+	t.Run("every kind passes schema and webhooks", func(t *testing.T) { dryRunEveryKind(t, ctx, cm, run) })
 	t.Run("webhook rejects what the schema accepts", func(t *testing.T) {
 		bad := podChaos("bad-mode", "app", "none", chaosv1alpha1.PodKillAction)
 		bad.Spec.Mode = chaosv1alpha1.FixedMode // fixed needs a value
@@ -107,7 +108,7 @@ func TestRealController(t *testing.T) {
 			t.Fatalf("DeleteByLabel = %v, %v; want the 2 objects left", refs, err)
 		}
 		for _, r := range refs {
-			if _, err := cm.Status(ctx, r); !apierrors.IsNotFound(errors.Unwrap(err)) {
+			if _, err := cm.Status(ctx, r); !apierrors.IsNotFound(err) {
 				t.Errorf("%s after recover: %v, want NotFound", r, err)
 			}
 		}
