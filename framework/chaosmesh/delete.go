@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"gameday.io/gameday/framework"
@@ -25,6 +26,32 @@ func (c *Client) Delete(ctx context.Context, ref Ref) error {
 		return err
 	}
 	return c.waitGone(ctx, []Ref{ref})
+}
+
+// AnnotationCleanFinalizer, set to "forced", makes the Chaos Mesh controller
+// drop an object's finalizers without recovering its targets.
+const AnnotationCleanFinalizer = "chaos-mesh.chaos-mesh.org/cleanFinalizer"
+
+// ForceDelete removes ref when Delete cannot: it annotates the object with
+// AnnotationCleanFinalizer=forced, deletes it and waits until it is gone.
+// Chaos Mesh then skips recovery, so use it only for objects whose targets
+// were never injected (e.g. chaos-daemon missing: the history shows only
+// failed Apply records) or are gone; the caller should say so in its report.
+func (c *Client) ForceDelete(ctx context.Context, ref Ref) error {
+	gvr, err := ref.Kind.Resource()
+	if err != nil {
+		return err
+	}
+	patch := []byte(`{"metadata":{"annotations":{"` + AnnotationCleanFinalizer + `":"forced"}}}`)
+	_, err = c.dyn.Resource(gvr).Namespace(ref.Namespace).Patch(ctx, ref.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: DefaultFieldManager})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("force delete %s: annotate: %w", ref, err)
+	}
+	c.log.Warn("chaos mesh object force-deleted: its targets are not recovered by Chaos Mesh", "object", ref.String())
+	return c.Delete(ctx, ref)
 }
 
 // Selector picks the objects DeleteByLabel removes.

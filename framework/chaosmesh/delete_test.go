@@ -162,3 +162,31 @@ func names(refs []Ref) string {
 	sort.Strings(s)
 	return strings.Join(s, ",")
 }
+
+func TestForceDeleteAnnotatesFirst(t *testing.T) {
+	c, dyn := newFake(t, nil)
+	ctx := context.Background()
+	ref, err := c.Apply(ctx, podKill("stuck"), "r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var annotated bool
+	dyn.PrependReactor("delete", "podchaos", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		gvr, _ := PodChaos.Resource()
+		obj, err := dyn.Tracker().Get(gvr, ref.Namespace, ref.Name) // the fake's lock is held here: use its tracker
+		if err == nil {
+			m, _ := obj.(metav1.Object)
+			annotated = m != nil && m.GetAnnotations()[AnnotationCleanFinalizer] == "forced"
+		}
+		return false, nil, nil
+	})
+	if err := c.ForceDelete(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	if !annotated {
+		t.Error("deleted before the cleanFinalizer annotation was set")
+	}
+	if err := c.ForceDelete(ctx, ref); err != nil {
+		t.Errorf("force-deleting a deleted object = %v, want nil", err)
+	}
+}

@@ -19,8 +19,9 @@ const (
 	// EntryTarget is a change of one target's phase ("Injected", "Not Injected");
 	// Name is the target's record id (e.g. "ns/pod").
 	EntryTarget = "target"
-	// EntryFailure is a failed record event reported by the controller;
-	// Name is the target, Value "Apply" or "Recover", Reason the message.
+	// EntryFailure is a failed record event reported by the controller
+	// (repeats of the same message are recorded once); Name is the target,
+	// Value "Apply" or "Recover", Reason the message.
 	EntryFailure = "failure"
 	// EntryDeleted is the object's removal.
 	EntryDeleted = "deleted"
@@ -60,19 +61,19 @@ func (e Entry) String() string {
 // History is the status history of one object, filled by Watch.
 // Its methods are safe for concurrent use.
 type History struct {
-	ref     Ref
-	mu      sync.Mutex
-	entries []Entry
-	conds   map[string]string
-	phase   string
-	targets map[string]string
-	events  map[string]bool
-	deleted bool
-	changed chan struct{} // closed and replaced on every new entry
+	ref      Ref
+	mu       sync.Mutex
+	entries  []Entry
+	conds    map[string]string
+	phase    string
+	targets  map[string]string
+	failures map[string]string // last failure message per target and operation
+	deleted  bool
+	changed  chan struct{} // closed and replaced on every new entry
 }
 
 func newHistory(ref Ref) *History {
-	return &History{ref: ref, conds: map[string]string{}, targets: map[string]string{}, events: map[string]bool{}, changed: make(chan struct{})}
+	return &History{ref: ref, conds: map[string]string{}, targets: map[string]string{}, failures: map[string]string{}, changed: make(chan struct{})}
 }
 
 // Ref returns the object the history is about.
@@ -148,12 +149,14 @@ func (h *History) observe(at time.Time, st *chaosv1alpha1.ChaosStatus) {
 			h.targets[r.Id] = p
 			h.entries = append(h.entries, Entry{At: at, What: EntryTarget, Name: r.Id, Value: p})
 		}
+		// The controller retries a failing target and appends one event per
+		// try; a failure is recorded when its message changes.
 		for _, ev := range r.Events {
-			key := fmt.Sprintf("%s|%s|%s|%s|%s", r.Id, ev.Type, ev.Operation, ev.Timestamp, ev.Message)
-			if ev.Type != chaosv1alpha1.TypeFailed || h.events[key] {
+			key := r.Id + "|" + string(ev.Operation)
+			if ev.Type != chaosv1alpha1.TypeFailed || h.failures[key] == ev.Message {
 				continue
 			}
-			h.events[key] = true
+			h.failures[key] = ev.Message
 			h.entries = append(h.entries, Entry{At: at, What: EntryFailure, Name: r.Id, Value: string(ev.Operation), Reason: ev.Message})
 		}
 	}

@@ -28,14 +28,16 @@ func TestHistoryRecordsChangesOnly(t *testing.T) {
 	sel := chaosv1alpha1.ConditionSelected
 	inj, rec := chaosv1alpha1.ConditionAllInjected, chaosv1alpha1.ConditionAllRecovered
 	failed := chaosv1alpha1.RecordEvent{Type: chaosv1alpha1.TypeFailed, Operation: chaosv1alpha1.Apply, Message: "chaos-daemon not found", Timestamp: &metav1.Time{Time: t0}}
+	retried := failed
+	retried.Timestamp = &metav1.Time{Time: t0.Add(time.Second)}
 	steps := []*chaosv1alpha1.ChaosStatus{
 		status("", nil),
 		status(chaosv1alpha1.RunningPhase, map[chaosv1alpha1.ChaosConditionType]corev1.ConditionStatus{sel: f, inj: f, rec: f}),
 		status(chaosv1alpha1.RunningPhase, map[chaosv1alpha1.ChaosConditionType]corev1.ConditionStatus{sel: tr, inj: f, rec: f},
 			&chaosv1alpha1.Record{Id: "ns/a", Phase: chaosv1alpha1.NotInjected, Events: []chaosv1alpha1.RecordEvent{failed}}),
-		// The same failure again must not be recorded twice.
+		// The same failure retried later must not be recorded twice.
 		status(chaosv1alpha1.RunningPhase, map[chaosv1alpha1.ChaosConditionType]corev1.ConditionStatus{sel: tr, inj: f, rec: f},
-			&chaosv1alpha1.Record{Id: "ns/a", Phase: chaosv1alpha1.NotInjected, Events: []chaosv1alpha1.RecordEvent{failed}}),
+			&chaosv1alpha1.Record{Id: "ns/a", Phase: chaosv1alpha1.NotInjected, Events: []chaosv1alpha1.RecordEvent{failed, retried}}),
 		status(chaosv1alpha1.RunningPhase, map[chaosv1alpha1.ChaosConditionType]corev1.ConditionStatus{sel: tr, inj: tr, rec: f},
 			&chaosv1alpha1.Record{Id: "ns/a", Phase: chaosv1alpha1.Injected}),
 		status(chaosv1alpha1.StoppedPhase, map[chaosv1alpha1.ChaosConditionType]corev1.ConditionStatus{sel: tr, inj: f, rec: tr},

@@ -46,11 +46,24 @@ link() {
   ln -sfn "$cache/crd" "$bin_dir/chaos-mesh-crd"
 }
 
+# sync_crds (re)writes $cache/crd from the module's config/crd/bases, adding
+# the fields the pinned api module has and those CRDs lack (see crdsync). It
+# runs on every call (a second), so a change of crdsync needs no rebuild.
+sync_crds() {
+  local src tmp
+  src=$(cd "$dir" && go list -m -f '{{.Dir}}' "$mod") || die "cannot locate $mod in the module cache (go mod download)"
+  [ -d "$src/config/crd/bases" ] || die "$mod $version has no config/crd/bases"
+  tmp=$(mktemp -d "$cache/.crd.XXXXXX") && chmod 755 "$tmp"
+  (cd "$root" && GOFLAGS= go run ./hack/chaos-mesh/crdsync "$src/config/crd/bases" "$tmp") \
+    || { rm -rf "$tmp"; die "copying the CRDs failed"; }
+  rm -rf "$cache/crd"; mv "$tmp" "$cache/crd"
+}
+
 complete=1
 for b in "${binaries[@]}"; do [ -x "$cache/$b" ] || complete=0; done
-[ -d "$cache/crd" ] || complete=0
 if [ $complete = 1 ]; then
   log "cached (${cache/#$HOME/\~})"
+  sync_crds
   link
   exit 0
 fi
@@ -61,9 +74,6 @@ if ! out=$(cd "$dir" && go mod download 2>&1); then
   printf '%s\n' "$out" | tail -5 >&2
   die "cannot download the modules of hack/tools/chaos-mesh from $(go env GOPROXY)"
 fi
-src=$(cd "$dir" && go list -m -f '{{.Dir}}' "$mod") || die "cannot locate $mod in the module cache"
-[ -d "$src/config/crd/bases" ] || die "$mod $version has no config/crd/bases"
-
 stage=$(mktemp -d "$cache/.build.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 t0=$(date +%s)
@@ -82,10 +92,7 @@ for b in "${binaries[@]}"; do
   out=$("$stage/$b" --version 2>&1 | head -1) || die "$b does not start: $out"
   grep -q "$commit" <<<"$out" || die "$b reports '$out', want $version (version ldflags not applied)"
 done
-mkdir -p "$stage/crd"
-cp "$src"/config/crd/bases/*.yaml "$stage/crd/"
-chmod -R u+w "$stage/crd"
 for b in "${binaries[@]}"; do mv -f "$stage/$b" "$cache/$b"; done
-rm -rf "$cache/crd"; mv "$stage/crd" "$cache/crd"
+sync_crds
 log "built in $(( $(date +%s) - t0 ))s: $(du -sh "$cache/${binaries[0]}" | cut -f1) controller-manager, $(du -sh "$cache/${binaries[1]}" | cut -f1) daemon"
 link

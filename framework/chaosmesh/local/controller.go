@@ -33,7 +33,7 @@ const (
 	DefaultNamespace = "chaos-mesh"
 	// DefaultReadyTimeout bounds Start's wait for the controller's Lease.
 	DefaultReadyTimeout = 2 * time.Minute
-	// stopGrace is how long Stop waits after SIGTERM before SIGKILL.
+	// stopGrace is how long Stop waits for the two SIGTERMs (half each) before SIGKILL.
 	stopGrace = 10 * time.Second
 )
 
@@ -214,23 +214,44 @@ func (c *Controller) PID() int { return c.cmd.Process.Pid }
 func (c *Controller) LogPath() string { return c.log }
 
 // Stop removes the webhook registrations, then ends the process by its PID
-// (SIGTERM, SIGKILL after 10 s) and waits for it. It is idempotent.
+// and waits for it. The upstream binary needs two SIGTERMs: the first stops
+// its controller manager, after which its fx application waits for another
+// signal. SIGKILL follows if it is still running after stopGrace. Idempotent.
 func (c *Controller) Stop(ctx context.Context) error {
 	c.stopOnce.Do(func() {
-		errs := []error{c.unregisterWebhooks(ctx)}
-		select {
-		case <-c.exited:
-		default:
-			_ = c.cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-c.exited:
-			case <-time.After(stopGrace):
-				_ = c.cmd.Process.Kill()
-				<-c.exited
+		err := c.unregisterWebhooks(ctx)
+		for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGTERM, syscall.SIGKILL} {
+			if c.exitedWithin(0) {
+				break
+			}
+			_ = c.cmd.Process.Signal(sig)
+			if c.exitedWithin(stopGrace / 2) {
+				break
 			}
 		}
+		<-c.exited
 		c.cfg.Logger.Info("chaos controller stopped", "pid", c.PID())
-		c.stopErr = errors.Join(errs...)
+		c.stopErr = err
 	})
 	return c.stopErr
+}
+
+// exitedWithin reports whether the process exits within d.
+func (c *Controller) exitedWithin(d time.Duration) bool {
+	if d <= 0 {
+		select {
+		case <-c.exited:
+			return true
+		default:
+			return false
+		}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-c.exited:
+		return true
+	case <-t.C:
+		return false
+	}
 }

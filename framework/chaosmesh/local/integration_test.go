@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -68,6 +69,11 @@ func TestRealController(t *testing.T) {
 	}
 	pid := ctl.PID()
 	t.Cleanup(func() {
+		if t.Failed() {
+			if b, err := os.ReadFile(ctl.LogPath()); err == nil {
+				t.Logf("controller log (last 8 KiB):\n%s", b[max(0, len(b)-8192):])
+			}
+		}
 		if err := ctl.Stop(context.Background()); err != nil {
 			t.Errorf("stop controller: %v", err)
 		}

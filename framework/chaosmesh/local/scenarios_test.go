@@ -60,6 +60,12 @@ func podKill(t *testing.T, ctx context.Context, cm *chaosmesh.Client, kube kuber
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, h, chaosmesh.EntryDeleted, "", "")
+	// Deleting the object makes the controller recover the target before it
+	// drops its finalizer (for pod-kill recovery only marks the record).
+	rec, ok := h.First(chaosmesh.EntryTarget, target.Name, string(chaosv1alpha1.NotInjected))
+	if !ok || rec.At.Before(target.At) {
+		t.Errorf("no recovery of %s recorded after its injection: %v", target.Name, h.Entries())
+	}
 }
 
 // podFailure: the controller swaps the pod's image for the pause image for
@@ -112,11 +118,27 @@ func networkWithoutDaemon(t *testing.T, ctx context.Context, cm *chaosmesh.Clien
 		Spec: chaosv1alpha1.NetworkChaosSpec{PodSelector: sel("net-a"), Action: chaosv1alpha1.PartitionAction,
 			Direction: chaosv1alpha1.Both, Target: ptr.To(sel("net-b")), Duration: ptr.To("1m")},
 	}
-	h, _ := watchApply(t, ctx, cm, chaosmesh.NetworkChaos, obj, func() (chaosmesh.Ref, error) { return cm.Apply(ctx, obj, run) })
+	h, ref := watchApply(t, ctx, cm, chaosmesh.NetworkChaos, obj, func() (chaosmesh.Ref, error) { return cm.Apply(ctx, obj, run) })
 	waitFor(t, ctx, h, chaosmesh.EntryCondition, "Selected", "True")
 	fail := waitFor(t, ctx, h, chaosmesh.EntryFailure, "", "")
 	t.Logf("injection failed as expected without chaos-daemon: %s", fail)
+	if !strings.Contains(fail.Reason, "daemon") {
+		t.Errorf("failure %q does not name the missing daemon", fail.Reason)
+	}
 	if e, ok := h.First(chaosmesh.EntryCondition, "AllInjected", "True"); ok {
 		t.Errorf("partition reported injected without any chaos-daemon: %v", e)
 	}
+	// The controller cannot recover through a missing daemon either, so its
+	// finalizer stays: Delete must say so, and ForceDelete must remove it.
+	short, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := cm.Delete(short, ref)
+	if err == nil || !strings.Contains(err.Error(), "finalizers [") {
+		t.Fatalf("Delete of an unrecoverable partition = %v, want a timeout naming its finalizers", err)
+	}
+	t.Logf("Delete refused as expected: %v", err)
+	if err := cm.ForceDelete(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, h, chaosmesh.EntryDeleted, "", "")
 }
