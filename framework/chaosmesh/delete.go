@@ -32,17 +32,20 @@ func (c *Client) Delete(ctx context.Context, ref Ref) error {
 // drop an object's finalizers without recovering its targets.
 const AnnotationCleanFinalizer = "chaos-mesh.chaos-mesh.org/cleanFinalizer"
 
-// ForceDelete removes ref when Delete cannot: it annotates the object with
-// AnnotationCleanFinalizer=forced, deletes it and waits until it is gone.
-// Chaos Mesh then skips recovery, so use it only for objects whose targets
-// were never injected (e.g. chaos-daemon missing: the history shows only
-// failed Apply records) or are gone; the caller should say so in its report.
+// ForceDelete removes ref when Delete cannot: it sets
+// AnnotationCleanFinalizer=forced and clears the finalizers in one patch,
+// deletes the object and waits until it is gone. Clearing them ourselves is
+// needed because the controller only honours the annotation once its records
+// step succeeds, which it never does while a target's chaos-daemon is
+// missing (seen with the pinned controller). Chaos Mesh does not recover the
+// targets, so use it only for objects whose targets were never injected (the
+// history shows only failed Apply records) or are gone, and report it.
 func (c *Client) ForceDelete(ctx context.Context, ref Ref) error {
 	gvr, err := ref.Kind.Resource()
 	if err != nil {
 		return err
 	}
-	patch := []byte(`{"metadata":{"annotations":{"` + AnnotationCleanFinalizer + `":"forced"}}}`)
+	patch := []byte(`{"metadata":{"finalizers":null,"annotations":{"` + AnnotationCleanFinalizer + `":"forced"}}}`)
 	_, err = c.dyn.Resource(gvr).Namespace(ref.Namespace).Patch(ctx, ref.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: DefaultFieldManager})
 	if apierrors.IsNotFound(err) {
 		return nil
@@ -159,7 +162,7 @@ func (c *Client) waitGone(ctx context.Context, refs []Ref) error {
 		return len(left) == 0, nil
 	})
 	if err != nil {
-		return fmt.Errorf("waiting %s for Chaos Mesh to recover and remove %d object(s) (is its controller running?): %w: %w",
+		return fmt.Errorf("waiting (up to %s) for Chaos Mesh to recover and remove %d object(s) (is its controller running?): %w: %w",
 			c.deleteTimeout, len(left), err, errors.Join(last...))
 	}
 	return nil
