@@ -7,7 +7,8 @@
 // LabelManagedBy=gameday, so `gameday recover` can find what a killed run left
 // behind (DeleteByLabel). Delete waits until the object is gone: Chaos Mesh
 // keeps a finalizer on each object until it has recovered every target, so an
-// object that is gone has been recovered. Watch records the status history
+// object that is gone has been recovered; ForceDelete is the reported last
+// resort for objects the controller cannot recover (no chaos-daemon). Watch records the status history
 // (Selected, AllInjected, AllRecovered, Paused, the desired phase, each
 // target's phase and failed record events) with the time gameday saw each
 // change. Installed checks that the CRDs are established and that a
