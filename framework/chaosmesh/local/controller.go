@@ -235,23 +235,3 @@ func (c *Controller) Stop(ctx context.Context) error {
 	})
 	return c.stopErr
 }
-
-// exitedWithin reports whether the process exits within d.
-func (c *Controller) exitedWithin(d time.Duration) bool {
-	if d <= 0 {
-		select {
-		case <-c.exited:
-			return true
-		default:
-			return false
-		}
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-c.exited:
-		return true
-	case <-t.C:
-		return false
-	}
-}

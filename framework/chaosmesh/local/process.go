@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 )
 
 // freePorts returns n distinct free TCP ports on 127.0.0.1.
@@ -38,4 +39,24 @@ func tail(path string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// exitedWithin reports whether the process exits within d.
+func (c *Controller) exitedWithin(d time.Duration) bool {
+	if d <= 0 {
+		select {
+		case <-c.exited:
+			return true
+		default:
+			return false
+		}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-c.exited:
+		return true
+	case <-t.C:
+		return false
+	}
 }
