@@ -27,6 +27,14 @@ func (p *Provider) Delete(ctx context.Context, c Cluster) error {
 		kubeconfig = rec.Kubeconfig
 	}
 	var errs []error
+	// Paused nodes are resumed first: removing a paused container can fail.
+	if cs, err := clusterContainers(ctx, name); err != nil {
+		errs = append(errs, err)
+	} else {
+		for _, ct := range cs {
+			errs = append(errs, unpause(ctx, ct))
+		}
+	}
 	// kind deletes the node containers with their anonymous volumes (docker rm -v).
 	if err := p.newKind().Delete(name, kubeconfig); err != nil {
 		errs = append(errs, fmt.Errorf("kind delete cluster %s: %w", name, err))
