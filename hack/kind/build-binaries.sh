@@ -34,10 +34,10 @@ done
 coredns_version=$(cd "$root/hack/kind/tools/coredns" && go list -m -f '{{.Version}}' github.com/coredns/coredns)
 coredns_ldflags="-s -w -X github.com/coredns/coredns/coremain.GitCommit=$coredns_version"
 
-# build_module DIR BINARIES FLAGS [VERSIONCMD]: builds the module's `tool`
+# build_module DIR BINARIES FLAGS [VERSIONCMD [HINT]]: builds the module's `tool`
 # packages once per key and prints NAME=PATH for each binary.
 build_module() {
-  local dir=$1 bins=$2 flags=$3 check=${4:-} name key out stage pkgs b t0
+  local dir=$1 bins=$2 flags=$3 check=${4:-} hint=${5:-} name key out stage pkgs b t0
   name=$(basename "$dir")
   key=$( { go version; echo "$flags"; cat "$dir/go.mod" "$dir/go.sum"; } | sha256sum | cut -c1-16)
   out=$cache/bin-$name-$key
@@ -48,7 +48,7 @@ build_module() {
     stage=$(mktemp -d "$out/.build.XXXXXX")
     mapfile -t pkgs < <(awk '/^tool \(/{t=1; next} t && /^\)/{t=0} t{print $1} /^tool [^(]/{print $2}' "$dir/go.mod")
     t0=$(date +%s)
-    log "$name: building $bins (cold Kubernetes: ~10 min on 2 cores)"
+    log "$name: building $bins${hint:+ ($hint)}"
     (cd "$dir" && go mod download && nice -n 10 go build -trimpath -ldflags "$flags" -o "$stage/" "${pkgs[@]}") \
       || { rm -rf "$stage"; die "building $dir failed (see above)"; }
     [ -x "$stage/server" ] && mv "$stage/server" "$stage/etcd"
@@ -68,9 +68,9 @@ build_module() {
 mkdir -p "$cache"
 build_module "$root/hack/tools/etcd" etcd "-s -w"
 build_module "$root/hack/kind/tools/cri-tools" crictl "-s -w"
-build_module "$root/hack/kind/tools/coredns" coredns "$coredns_ldflags"
+build_module "$root/hack/kind/tools/coredns" coredns "$coredns_ldflags" "" "cold: ~4 min of CPU"
 build_module "$k8s_dir" "kubelet kubeadm kubectl kube-proxy kube-apiserver kube-controller-manager kube-scheduler" \
-  "$k8s_ldflags" "kubeadm version -o short"
+  "$k8s_ldflags" "kubeadm version -o short" "cold: ~15 min of CPU on 2 cores, 45 min when the machine is busy"
 
 # pause: a few lines of C, static, keyed by its source and the compiler.
 src=$root/hack/kind/images/pause/pause.c

@@ -83,8 +83,8 @@ import_static() {
 }
 
 # --- keys of every image, computed from their inputs before anything is built ----
-mirror=${DEBIAN_MIRROR:-$(grep -hoE '^(URIs:|deb) +https?://[^ ]+' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-  /etc/apt/sources.list.d/*.sources 2>/dev/null | grep -v security | head -1 | awk '{print $2}')}
+mirror=${DEBIAN_MIRROR:-$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
+  | grep -oE '^(URIs:|deb) +https?://[^ ]+' | grep -v security | awk 'NR == 1 {print $2}' || true)}
 [ -n "$mirror" ] || die "no Debian mirror in /etc/apt/sources.list*; set DEBIAN_MIRROR"
 base=gameday/kind-base:$suite
 base_key=$(echo "debootstrap minbase $suite $mirror v1" | hash)

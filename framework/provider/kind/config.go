@@ -86,12 +86,17 @@ func workerContainers(name string, n int) []string {
 	return out
 }
 
+// podResolvConf is the resolv.conf the node image writes for pods (see
+// hack/kind/images/node: the node's own address, no DNS leaves the machine).
+const podResolvConf = "/etc/gameday/pod-resolv.conf"
+
 // kubeadmPatches are strategic-merge patches of kind's kubeadm documents:
 // kubelet >= 1.35 refuses cgroup v1 unless failCgroupV1 is false (hosts like
-// this CI VM mount v1), the node lease follows the profile, and etcd uses the
-// image the node holds.
+// this CI VM mount v1), pods get the node image's resolv.conf instead of
+// docker's embedded DNS, the node lease follows the profile, and etcd uses
+// the image the node holds.
 func kubeadmPatches(t framework.Timeouts, etcdTag string) []string {
-	kubelet := "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfailCgroupV1: false\n"
+	kubelet := "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfailCgroupV1: false\nresolvConf: " + podResolvConf + "\n"
 	if t.NodeLeaseDuration > 0 {
 		kubelet += fmt.Sprintf("nodeLeaseDurationSeconds: %d\n", seconds(t.NodeLeaseDuration))
 	}

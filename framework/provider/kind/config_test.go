@@ -71,7 +71,7 @@ func TestKindConfigNodesAndNetworking(t *testing.T) {
 		t.Errorf("worker 0 labels %v: want the GPU product", c.Nodes[1].Labels)
 	}
 	patches := strings.Join(c.KubeadmConfigPatches, "\n---\n")
-	for _, want := range []string{"failCgroupV1: false", "nodeLeaseDurationSeconds: 6", `imageTag: "3.6.8-0"`} {
+	for _, want := range []string{"failCgroupV1: false", "resolvConf: /etc/gameday/pod-resolv.conf", "nodeLeaseDurationSeconds: 6", `imageTag: "3.6.8-0"`} {
 		if !strings.Contains(patches, want) {
 			t.Errorf("kubeadm patches lack %q:\n%s", want, patches)
 		}

@@ -27,10 +27,15 @@ func (p *Provider) newKind() *cluster.Provider {
 // made (kind's own create is not cancellable: ctx is checked between steps).
 func (p *Provider) Create(ctx context.Context, spec ClusterSpec) (_ *Cluster, err error) {
 	if spec.Name == "" || spec.Dir == "" || spec.Region == "" {
-		return nil, fmt.Errorf("kind cluster spec %+v: Name, Region and Dir are required: %w", spec.Name, framework.ErrInvalid)
+		return nil, fmt.Errorf("kind cluster spec %q: Name, Region and Dir are required: %w", spec.Name, framework.ErrInvalid)
 	}
 	name := kindName(spec.Name)
 	log := p.cfg.Logger.With("cluster", name)
+	if cs, err := clusterContainers(ctx, name); err != nil {
+		return nil, err
+	} else if len(cs) > 0 {
+		return nil, fmt.Errorf("kind cluster %s already has containers %v: %w", name, cs, framework.ErrExists)
+	}
 	wait := spec.Timeouts.NodesReady
 	if wait <= 0 {
 		wait = DefaultWait
@@ -54,6 +59,10 @@ func (p *Provider) Create(ctx context.Context, spec ClusterSpec) (_ *Cluster, er
 	c := Cluster{Name: spec.Name, Region: spec.Region, Kubeconfig: kubeconfig, Context: "kind-" + name}
 	defer func() {
 		if err == nil {
+			return
+		}
+		if p.Retain {
+			log.Warn("kind: create failed; cluster kept for debugging (Retain)", "err", err)
 			return
 		}
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)

@@ -30,6 +30,7 @@ func inferencePod(zone, host string) *corev1.Pod {
 			Containers: []corev1.Container{{
 				Name: "inference", Image: DefaultInferenceImage, ImagePullPolicy: corev1.PullNever,
 				Args: []string{"--s3-endpoint", "http://" + host + ":1", "--load-timeout", "0"},
+				Env:  []corev1.EnvVar{{Name: "S3_ACCESS_KEY", Value: "it"}, {Name: "S3_SECRET_KEY", Value: "it"}},
 				Resources: corev1.ResourceRequirements{Limits: corev1.ResourceList{
 					corev1.ResourceName(topology.ResourceGPU): resource.MustParse("1"),
 				}},
@@ -46,10 +47,10 @@ func inferencePod(zone, host string) *corev1.Pod {
 func waitPod(t *testing.T, cs kubernetes.Interface, name string, timeout time.Duration) string {
 	t.Helper()
 	var pod *corev1.Pod
+	var last error
 	err := wait.PollUntilContextTimeout(context.Background(), 200*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
-		var err error
-		pod, err = cs.CoreV1().Pods("default").Get(ctx, name, metav1.GetOptions{})
-		if err != nil {
+		pod, last = cs.CoreV1().Pods("default").Get(ctx, name, metav1.GetOptions{})
+		if last != nil {
 			return false, nil
 		}
 		for _, c := range pod.Status.Conditions {
@@ -60,7 +61,7 @@ func waitPod(t *testing.T, cs kubernetes.Interface, name string, timeout time.Du
 		return false, nil
 	})
 	if err != nil {
-		t.Fatalf("pod %s not Ready after %s: %v; status: %+v", name, timeout, err, pod.Status)
+		t.Fatalf("pod %s not Ready after %s: %v (last error: %v); status: %+v", name, timeout, err, last, pod.Status)
 	}
 	return pod.Status.PodIP
 }

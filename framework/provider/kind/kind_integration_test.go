@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -65,6 +66,10 @@ func regionSpec(t *testing.T, p *Provider, region string) ClusterSpec {
 func create(t *testing.T, p *Provider, spec ClusterSpec) *Cluster {
 	t.Helper()
 	t.Cleanup(func() {
+		if os.Getenv("GAMEDAY_KIND_RETAIN") != "" && t.Failed() {
+			t.Logf("GAMEDAY_KIND_RETAIN: keeping %s (kubeconfig %s/kubeconfig)", spec.Name, spec.Dir)
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		if err := p.Delete(ctx, Cluster{Name: spec.Name, Region: spec.Region}); err != nil {

@@ -59,6 +59,8 @@ type Provider struct {
 	// SubnetDir holds the machine-wide subnet allocations (default
 	// ${XDG_CACHE_HOME:-~/.cache}/gameday/kind/subnets).
 	SubnetDir string
+	// Retain keeps the cluster of a failed Create for debugging (Delete removes it).
+	Retain bool
 
 	mu    sync.Mutex   // serialises subnet allocation
 	netMu sync.RWMutex // creates hold it shared, the removal of the network exclusively
