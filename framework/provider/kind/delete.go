@@ -65,7 +65,8 @@ func (p *Provider) removeNetworkIfUnused(ctx context.Context) error {
 	out, err := docker(ctx, "network", "inspect", "-f", "{{len .Containers}}", p.Network())
 	if err != nil {
 		var ce *CommandError
-		if errors.As(err, &ce) && strings.Contains(strings.ToLower(ce.Output), "no such network") {
+		if errors.As(err, &ce) && (strings.Contains(strings.ToLower(ce.Output), "no such network") ||
+			strings.Contains(strings.ToLower(ce.Output), "not found")) {
 			return nil
 		}
 		return fmt.Errorf("inspect docker network %s: %w", p.Network(), err)
