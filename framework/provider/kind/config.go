@@ -11,19 +11,28 @@ import (
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 )
 
-// containerdPatch is merged into every node's containerd config. The node
-// image already sets it; it is repeated here so a node image without it still
-// runs pods on hosts where oom_score_adj cannot be lowered.
+// containerdPatch is merged into every node's containerd config unless the
+// node image declares it has the setting (label labelRestrictOOM): kind
+// restarts containerd on every node for a patch, ~10-25 s of a create here.
+// Without it pods fail on hosts where oom_score_adj cannot be lowered.
 const containerdPatch = `[plugins."io.containerd.grpc.v1.cri"]
   restrict_oom_score_adj = true
 `
 
+// labelRestrictOOM marks a node image whose containerd has restrict_oom_score_adj.
+const labelRestrictOOM = "io.gameday.containerd-restrict-oom-score-adj"
+
+// imageFacts is what kindConfig needs to know about the node image.
+type imageFacts struct {
+	EtcdTag          string // etcd image tag the image holds ("": kubeadm's default)
+	RestrictOOMScore bool   // containerd already has restrict_oom_score_adj
+}
+
 // kindConfig returns the kind cluster for a spec: one control-plane node and
 // one worker per topology node (labelled with its zone, region, GPU product and
 // name), the cluster's own subnets, no default CNI, and the profile's
-// control-plane timings. etcdTag, when set, is the etcd image tag the node
-// image holds (kubeadm would ask for its own default).
-func (p *Provider) kindConfig(spec ClusterSpec, sub Subnets, etcdTag string) (*v1alpha4.Cluster, error) {
+// control-plane timings, adapted to what the node image holds.
+func (p *Provider) kindConfig(spec ClusterSpec, sub Subnets, img imageFacts) (*v1alpha4.Cluster, error) {
 	if len(spec.Nodes) == 0 {
 		return nil, fmt.Errorf("cluster %s: no nodes in the spec: %w", spec.Name, framework.ErrInvalid)
 	}
@@ -37,8 +46,10 @@ func (p *Provider) kindConfig(spec ClusterSpec, sub Subnets, etcdTag string) (*v
 			DisableDefaultCNI: true,
 			APIServerAddress:  "127.0.0.1",
 		},
-		ContainerdConfigPatches: []string{containerdPatch},
-		KubeadmConfigPatches:    kubeadmPatches(spec.Timeouts, etcdTag),
+		KubeadmConfigPatches: kubeadmPatches(spec.Timeouts, img.EtcdTag),
+	}
+	if !img.RestrictOOMScore {
+		c.ContainerdConfigPatches = []string{containerdPatch}
 	}
 	if ops := timeoutArgs(spec.Timeouts); ops != "" {
 		c.KubeadmConfigPatchesJSON6902 = []v1alpha4.PatchJSON6902{{

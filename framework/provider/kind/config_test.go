@@ -41,7 +41,7 @@ func TestKindConfigNodesAndNetworking(t *testing.T) {
 	}
 	spec := twoZoneSpec()
 	spec.Timeouts = fast
-	c, err := p.kindConfig(spec, subnetsFor(3), "3.6.8-0")
+	c, err := p.kindConfig(spec, subnetsFor(3), imageFacts{EtcdTag: "3.6.8-0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +79,10 @@ func TestKindConfigNodesAndNetworking(t *testing.T) {
 	if len(c.ContainerdConfigPatches) != 1 || !strings.Contains(c.ContainerdConfigPatches[0], "restrict_oom_score_adj = true") {
 		t.Errorf("containerd patches %q", c.ContainerdConfigPatches)
 	}
+	withOOM, err := p.kindConfig(spec, subnetsFor(3), imageFacts{RestrictOOMScore: true})
+	if err != nil || len(withOOM.ContainerdConfigPatches) != 0 {
+		t.Errorf("an image with restrict_oom_score_adj still gets containerd patches %q (%v)", withOOM.ContainerdConfigPatches, err)
+	}
 	if len(c.KubeadmConfigPatchesJSON6902) != 1 {
 		t.Fatalf("JSON 6902 patches %+v: want one for the timings", c.KubeadmConfigPatchesJSON6902)
 	}
@@ -114,7 +118,7 @@ func TestKindConfigRejectsBadSpecs(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			spec := twoZoneSpec()
 			mutate(&spec)
-			if _, err := p.kindConfig(spec, subnetsFor(0), ""); !errors.Is(err, framework.ErrInvalid) {
+			if _, err := p.kindConfig(spec, subnetsFor(0), imageFacts{}); !errors.Is(err, framework.ErrInvalid) {
 				t.Errorf("err %v, want ErrInvalid", err)
 			}
 		})

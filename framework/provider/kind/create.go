@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gameday.io/gameday/framework"
@@ -72,8 +73,17 @@ func (p *Provider) Create(ctx context.Context, spec ClusterSpec) (_ *Cluster, er
 		}
 	}()
 
-	etcdTag, _ := docker(ctx, "image", "inspect", "-f", `{{index .Config.Labels "io.gameday.etcd-image-tag"}}`, p.NodeImage)
-	cfg, err := p.kindConfig(spec, sub, etcdTag)
+	labels, err := docker(ctx, "image", "inspect", "-f",
+		`{{index .Config.Labels "io.gameday.etcd-image-tag"}} {{index .Config.Labels "`+labelRestrictOOM+`"}}`, p.NodeImage)
+	if err != nil {
+		return nil, fmt.Errorf("node image %s: %w", p.NodeImage, err)
+	}
+	f := strings.Fields(strings.ReplaceAll(labels, "<no value>", "-"))
+	img := imageFacts{}
+	if len(f) == 2 {
+		img = imageFacts{EtcdTag: strings.TrimPrefix(f[0], "-"), RestrictOOMScore: f[1] == "true"}
+	}
+	cfg, err := p.kindConfig(spec, sub, img)
 	if err != nil {
 		return nil, err
 	}

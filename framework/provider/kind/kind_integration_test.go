@@ -203,12 +203,16 @@ func TestKindTwoRegionsInParallel(t *testing.T) {
 		logMemory(t, kindName(c.Name))
 	}
 	start = time.Now()
-	var errs []error
-	for _, c := range clusters {
-		errs = append(errs, p.Delete(context.Background(), *c))
+	errs := make([]error, len(clusters))
+	for i, c := range clusters {
+		wg.Go(func() { errs[i] = p.Delete(context.Background(), *c) })
 	}
+	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("MEASURE delete 2 regions: %s", time.Since(start).Round(time.Millisecond))
+	t.Logf("MEASURE delete 2 regions in parallel: %s", time.Since(start).Round(time.Millisecond))
+	if left := dockerLines(t, "network", "ls", "-q", "--filter", "name=^"+p.Network()+"$"); len(left) > 0 {
+		t.Errorf("network %s left after deleting both regions", p.Network())
+	}
 }

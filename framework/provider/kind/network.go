@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -64,25 +65,31 @@ func cniConfig(podCIDR string) (string, error) {
 
 // setupNetwork writes every node's CNI configuration, routes each node's pod
 // range from every other node, and from this machine (so gameday's gateways
-// reach pod IPs). Re-running it converges (ip route replace).
+// reach pod IPs). One docker exec per node, nodes in parallel. Re-running it
+// converges (ip route replace).
 func setupNetwork(ctx context.Context, nodes []nodeNet) error {
-	var errs []error
-	for _, n := range nodes {
+	errs := make([]error, len(nodes))
+	var wg sync.WaitGroup
+	for i, n := range nodes {
 		conf, err := cniConfig(n.PodCIDR)
 		if err != nil {
 			return fmt.Errorf("CNI config of %s: %w", n.Name, err)
 		}
-		if _, err := nodeExec(ctx, n.Name, strings.NewReader(conf), "sh", "-c", "cat >"+cniConfPath+".tmp && mv "+cniConfPath+".tmp "+cniConfPath); err != nil {
-			errs = append(errs, fmt.Errorf("write %s on %s: %w", cniConfPath, n.Name, err))
-		}
+		// The script reads the configuration from stdin; routes are arguments.
+		script := "set -e; cat >" + cniConfPath + ".tmp; mv " + cniConfPath + ".tmp " + cniConfPath
 		for _, o := range nodes {
-			if o.Name == n.Name {
-				continue
-			}
-			if _, err := nodeExec(ctx, n.Name, nil, "ip", "route", "replace", o.PodCIDR, "via", o.IP); err != nil {
-				errs = append(errs, fmt.Errorf("route %s via %s on %s: %w", o.PodCIDR, o.IP, n.Name, err))
+			if o.Name != n.Name {
+				script += "; ip route replace " + o.PodCIDR + " via " + o.IP
 			}
 		}
+		wg.Go(func() {
+			if _, err := nodeExec(ctx, n.Name, strings.NewReader(conf), "sh", "-c", script); err != nil {
+				errs[i] = fmt.Errorf("CNI configuration and routes on node %s: %w", n.Name, err)
+			}
+		})
+	}
+	wg.Wait()
+	for _, n := range nodes {
 		if _, err := run(ctx, nil, "ip", "route", "replace", n.PodCIDR, "via", n.IP); err != nil {
 			errs = append(errs, fmt.Errorf("host route %s via %s (node %s): %w", n.PodCIDR, n.IP, n.Name, err))
 		}
