@@ -1,0 +1,106 @@
+package kind
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"gameday.io/gameday/framework/topology"
+)
+
+// client returns a clientset for a kubeconfig file.
+func client(kubeconfig string) (kubernetes.Interface, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig %s: %w", kubeconfig, err)
+	}
+	cfg.Timeout = 15 * time.Second
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("client for %s: %w", kubeconfig, err)
+	}
+	return cs, nil
+}
+
+// waitNodes polls the cluster's nodes until done says so (or timeout), and
+// logs progress (what done reports) when it changes. The last nodes are
+// returned; a timeout error names the last state.
+func waitNodes(ctx context.Context, cs kubernetes.Interface, log *slog.Logger, what string, timeout time.Duration,
+	done func([]corev1.Node) (bool, string)) ([]corev1.Node, error) {
+	var nodes []corev1.Node
+	last := "no answer from the API server yet"
+	err := wait.PollUntilContextTimeout(ctx, time.Second, timeout, true, func(ctx context.Context) (bool, error) {
+		list, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			last = err.Error()
+			return false, nil // the API server may still be starting or be briefly unavailable
+		}
+		nodes = list.Items
+		ok, state := done(nodes)
+		if state != last {
+			log.Info("kind: waiting for "+what, "state", state)
+			last = state
+		}
+		return ok, nil
+	})
+	if err != nil {
+		return nodes, fmt.Errorf("wait %s for %s: %w (last: %s)", timeout, what, err, last)
+	}
+	return nodes, nil
+}
+
+// allReady reports whether want nodes exist and are Ready, and a summary.
+func allReady(want int) func([]corev1.Node) (bool, string) {
+	return func(nodes []corev1.Node) (bool, string) {
+		var notReady []string
+		for _, n := range nodes {
+			if !isReady(n) {
+				notReady = append(notReady, n.Name)
+			}
+		}
+		state := fmt.Sprintf("%d/%d nodes registered, not Ready: %s", len(nodes), want, strings.Join(notReady, ","))
+		return len(nodes) >= want && len(notReady) == 0, state
+	}
+}
+
+// allHaveCIDR reports whether want nodes exist with a podCIDR and an address.
+func allHaveCIDR(want int) func([]corev1.Node) (bool, string) {
+	return func(nodes []corev1.Node) (bool, string) {
+		_, ok := nodeNets(nodes)
+		return ok && len(nodes) >= want, fmt.Sprintf("%d/%d nodes registered, all with a podCIDR: %v", len(nodes), want, ok)
+	}
+}
+
+func isReady(n corev1.Node) bool {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// advertiseGPUs sets nvidia.com/gpu in a node's capacity and allocatable, with
+// a patch of its status: there are no GPUs here for a device plugin to find,
+// and kubelet keeps extended resources it did not set (it derives allocatable
+// from capacity). A kubelet restart resets them to 0 (kubelet reconciles
+// extended resources when it re-registers): call it again after one.
+func advertiseGPUs(ctx context.Context, cs kubernetes.Interface, node string, gpus int) error {
+	q := strconv.Itoa(gpus)
+	patch := fmt.Sprintf(`{"status":{"capacity":{%q:%q},"allocatable":{%q:%q}}}`,
+		topology.ResourceGPU, q, topology.ResourceGPU, q)
+	if _, err := cs.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, []byte(patch), metav1.PatchOptions{}, "status"); err != nil {
+		return fmt.Errorf("advertise %d GPUs on node %s: %w", gpus, node, err)
+	}
+	return nil
+}

@@ -1,0 +1,202 @@
+package kind
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/wait"
+
+	"gameday.io/gameday/framework"
+)
+
+// StopNode pauses a node's container (docker pause): the node stops
+// heartbeating and its pods stop answering, connections hang (a black hole,
+// like a machine that lost power). node is a topology node name or the
+// Kubernetes node (container) name. until, when set, is persisted first so
+// ExpireNodes unpauses the node then even if gameday died.
+func (p *Provider) StopNode(ctx context.Context, c Cluster, node string, until time.Time) error {
+	container, err := p.resolveNode(ctx, c, node)
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		if err := p.writeDeadline(container, until); err != nil {
+			return err
+		}
+	}
+	return pause(ctx, container)
+}
+
+// StartNode unpauses a node's container and forgets its deadline.
+func (p *Provider) StartNode(ctx context.Context, c Cluster, node string) error {
+	container, err := p.resolveNode(ctx, c, node)
+	if err != nil {
+		return err
+	}
+	if err := unpause(ctx, container); err != nil {
+		return err
+	}
+	return p.clearDeadline(container)
+}
+
+// StopControlPlane pauses every container of the cluster (a region outage:
+// control plane and nodes alike).
+func (p *Provider) StopControlPlane(ctx context.Context, c Cluster) error {
+	cs, err := clusterContainers(ctx, kindName(c.Name))
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		return fmt.Errorf("kind cluster %s has no containers: %w", kindName(c.Name), framework.ErrNotFound)
+	}
+	var errs []error
+	for _, ct := range cs {
+		errs = append(errs, pause(ctx, ct))
+	}
+	return errors.Join(errs...)
+}
+
+// StartControlPlane unpauses every container of the cluster and returns once
+// the API server answers /readyz.
+func (p *Provider) StartControlPlane(ctx context.Context, c Cluster) error {
+	name := kindName(c.Name)
+	cs, err := clusterContainers(ctx, name)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, ct := range cs {
+		errs = append(errs, unpause(ctx, ct), p.clearDeadline(ct))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	kc, err := client(c.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	var last error
+	err = wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, DefaultWait, true, func(ctx context.Context) (bool, error) {
+		_, last = kc.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+		return last == nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("API server of %s after unpausing: %w (last: %v)", name, err, last)
+	}
+	return nil
+}
+
+// ExpireNodes unpauses every node whose StopNode deadline is at or before
+// now and returns their container names. The data-plane agent calls it
+// periodically; it needs no cluster handle, only the deadlines under
+// Config.Dir.
+func (p *Provider) ExpireNodes(ctx context.Context, now time.Time) ([]string, error) {
+	dir := p.deadlineDir()
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("node deadlines: %w", err)
+	}
+	var woke []string
+	var errs []error
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("node deadline %s: %w", e.Name(), err))
+			continue
+		}
+		until, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(data)))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("node deadline %s: %q: %w", e.Name(), data, framework.ErrInvalid))
+			continue
+		}
+		if until.After(now) {
+			continue
+		}
+		if err := unpause(ctx, e.Name()); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		p.cfg.Logger.Info("kind: node deadline passed: unpaused", "container", e.Name(), "until", until)
+		woke = append(woke, e.Name())
+		errs = append(errs, p.clearDeadline(e.Name()))
+	}
+	return woke, errors.Join(errs...)
+}
+
+// resolveNode maps a topology node name or a node container name to the
+// container, which must belong to the cluster.
+func (p *Provider) resolveNode(ctx context.Context, c Cluster, node string) (string, error) {
+	name := kindName(c.Name)
+	if rec, ok, err := p.loadRecord(name); err != nil {
+		return "", err
+	} else if ok {
+		for _, n := range rec.Nodes {
+			if n.Topology == node {
+				return n.Container, nil
+			}
+		}
+	}
+	cs, err := clusterContainers(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	if !slices.Contains(cs, node) {
+		return "", fmt.Errorf("node %s is not in kind cluster %s (containers: %v): %w", node, name, cs, framework.ErrNotFound)
+	}
+	return node, nil
+}
+
+// pause pauses a running container; a paused one is left as it is.
+func pause(ctx context.Context, container string) error {
+	st, err := containerState(ctx, container)
+	if err != nil || st == "paused" {
+		return err
+	}
+	if _, err := docker(ctx, "pause", container); err != nil {
+		return fmt.Errorf("pause node %s: %w", container, err)
+	}
+	return nil
+}
+
+// unpause resumes a paused container; any other state (or none) is left.
+func unpause(ctx context.Context, container string) error {
+	st, err := containerState(ctx, container)
+	if err != nil || st != "paused" {
+		return err
+	}
+	if _, err := docker(ctx, "unpause", container); err != nil {
+		return fmt.Errorf("unpause node %s: %w", container, err)
+	}
+	return nil
+}
+
+func (p *Provider) deadlineDir() string { return filepath.Join(p.cfg.Dir, "paused") }
+
+func (p *Provider) writeDeadline(container string, until time.Time) error {
+	if err := os.MkdirAll(p.deadlineDir(), 0o755); err != nil {
+		return fmt.Errorf("node deadline: %w", err)
+	}
+	path := filepath.Join(p.deadlineDir(), container)
+	if err := os.WriteFile(path+".tmp", []byte(until.UTC().Format(time.RFC3339Nano)+"\n"), 0o644); err != nil {
+		return fmt.Errorf("node deadline: %w", err)
+	}
+	return os.Rename(path+".tmp", path)
+}
+
+func (p *Provider) clearDeadline(container string) error {
+	err := os.Remove(filepath.Join(p.deadlineDir(), container))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("clear node deadline %s: %w", container, err)
+	}
+	return nil
+}
