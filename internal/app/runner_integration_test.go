@@ -98,7 +98,7 @@ func TestRunReferenceFailsExactlyItsFlaws(t *testing.T) {
 		"region-outage/failover follows the DestinationRule",
 		"rpo/rpo",
 		"zone-drain/the drain finishes",
-		"zone-outage/Ready replicas in us-east1 stay ≥ the PDB's minAvailable",
+		"zone-outage/Ready replicas in us-east1 stay ≥ the PDB's minimum",
 		"zone-outage/capacity restored in us-east1 while the fault holds",
 	}), "output:\n%s", out)
 	for _, d := range ev.Drills {

@@ -11,7 +11,7 @@ var _ = Describe("Zone outage", Label("zone", "disruptive"), Ordered, ContinueOn
 	res := harness.Drill("zone-outage", func() *scenarios.Env { return env })
 
 	harness.ItRecoversWithinRTO(res)
-	harness.ItMeets("keeps at least the PDB's minAvailable replicas Ready", "min-ready", res)
+	harness.ItMeets("keeps at least the PDB's minimum of Ready replicas", "min-ready", res)
 	harness.ItMeets("restores full capacity in the surviving zone while the zone is down", "capacity-during-fault", res)
 	harness.ItMeets("stays within the baseline error budget", "error-budget", res)
 	harness.ItReturnsToFullCapacity(res)
