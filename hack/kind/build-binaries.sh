@@ -87,7 +87,8 @@ echo "pause=$out/pause"
 # inference-sim: always rebuilt (seconds with a warm cache); images key on its hash.
 out=$cache/bin-inference-sim
 mkdir -p "$out"
-(cd "$root" && go build -trimpath -ldflags "-s -w" -o "$out/.inference-sim" ./cmd/inference-sim) \
+# -mod=readonly: the main module's go.mod is the lead's to change, never this script's.
+(cd "$root" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "-s -w" -o "$out/.inference-sim" ./cmd/inference-sim) \
   || die "building cmd/inference-sim failed"
 mv -f "$out/.inference-sim" "$out/inference-sim"
 echo "inference-sim=$out/inference-sim"

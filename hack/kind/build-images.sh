@@ -62,6 +62,8 @@ ensure() {
   if [ "$save" = save ]; then
     tar=$(tarball "$ref" "$key")
     docker save -o "$tar.tmp" "$ref" && mv "$tar.tmp" "$tar" || die "docker save $ref failed"
+    # Tarballs of REF from older inputs are never loaded again.
+    find "$cache/images" -maxdepth 1 -name "$(basename "$(tarball "$ref" '*')")" ! -path "$tar" -delete
   fi
   log "$ref: built in $(( $(date +%s) - t0 ))s, $(docker image inspect -f '{{.Size}}' "$ref" | numfmt --to=iec)"
 }
