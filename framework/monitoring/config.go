@@ -15,13 +15,16 @@ import (
 	"gameday.io/gameday/framework"
 )
 
-// Job names of the scrape configurations. The platform's rules select on
-// them: up{job="inference-service"}, probe_success{job="model-storage-probe"}.
-const (
-	JobInference    = "inference-service"
-	JobStorageProbe = "model-storage-probe"
-	JobKubeState    = "kube-state-metrics"
-)
+// JobKubeState is the job of the kube-state-metrics scrapes.
+const JobKubeState = "kube-state-metrics"
+
+// Jobs name the scrape jobs the platform's rules select on, such as
+// up{job="<Inference>"} and probe_success{job="<StorageProbe>"}: they come
+// from the platform (its Service, its rules), never from gameday.
+type Jobs struct {
+	Inference    string
+	StorageProbe string
+}
 
 // RegionLabel is the target label that names the region a series came from.
 const RegionLabel = "region"
@@ -51,6 +54,9 @@ type PrometheusConfig struct {
 	// InferenceSDFile is the file_sd file listing the inference servers
 	// (see WriteTargets); Prometheus rereads it when it changes.
 	InferenceSDFile string
+	// Jobs name the inference and storage-probe jobs (required for each
+	// one that is scraped).
+	Jobs Jobs
 	// ProberAddress is the host:port of the blackbox-style Prober; Probes
 	// are the URLs it probes.
 	ProberAddress string
@@ -106,8 +112,11 @@ func RenderPrometheus(c PrometheusConfig) ([]byte, error) {
 		scrapes = append(scrapes, map[string]any{"job_name": JobKubeState, "honor_labels": true, "static_configs": groups})
 	}
 	if c.InferenceSDFile != "" {
+		if c.Jobs.Inference == "" {
+			return nil, fmt.Errorf("prometheus config: inference targets without a job name (the platform's rules select on it): %w", framework.ErrInvalid)
+		}
 		scrapes = append(scrapes, map[string]any{
-			"job_name":        JobInference,
+			"job_name":        c.Jobs.Inference,
 			"file_sd_configs": []any{map[string]any{"files": []string{c.InferenceSDFile}, "refresh_interval": FormatDuration(c.ScrapeInterval)}},
 		})
 	}
@@ -115,12 +124,15 @@ func RenderPrometheus(c PrometheusConfig) ([]byte, error) {
 		if err := checkAddress("prober", c.ProberAddress); err != nil {
 			return nil, err
 		}
+		if c.Jobs.StorageProbe == "" {
+			return nil, fmt.Errorf("prometheus config: storage probes without a job name (the platform's rules select on it): %w", framework.ErrInvalid)
+		}
 		var groups []any
 		for _, p := range c.Probes {
 			groups = append(groups, map[string]any{"targets": []string{p.URL}, "labels": map[string]string{RegionLabel: p.Region}})
 		}
 		scrapes = append(scrapes, map[string]any{
-			"job_name": JobStorageProbe, "metrics_path": "/probe", "static_configs": groups,
+			"job_name": c.Jobs.StorageProbe, "metrics_path": "/probe", "static_configs": groups,
 			// The blackbox exporter's pattern: the listed URL becomes ?target=
 			// and the instance label, the prober is what is scraped.
 			"relabel_configs": []any{

@@ -51,6 +51,7 @@ func TestRenderPrometheus(t *testing.T) {
 		ScrapeInterval: 1500 * time.Millisecond, EvaluationInterval: time.Second,
 		KubeState:       []Target{{"us-east1", "127.0.0.1:9001"}, {"us-west1", "127.0.0.1:9002"}},
 		InferenceSDFile: "/tmp/x/targets.json",
+		Jobs:            referenceJobs,
 		ProberAddress:   "127.0.0.1:9100",
 		Probes:          []Probe{{"us-east1", "http://127.0.0.1:7070/"}},
 		RuleFiles:       []string{"/tmp/x/rules.yml"},
@@ -111,6 +112,12 @@ func TestRenderPrometheusRejects(t *testing.T) {
 		"bad alertmanager":   func(c *PrometheusConfig) { c.Alertmanager = "localhost" },
 		"bad ksm":            func(c *PrometheusConfig) { c.KubeState = []Target{{"r", "nowhere"}} },
 		"probes, no prober":  func(c *PrometheusConfig) { c.Probes = []Probe{{"r", "http://127.0.0.1:1/"}} },
+		"targets, no job": func(c *PrometheusConfig) {
+			c.InferenceSDFile, c.Jobs = "/tmp/x/targets.json", Jobs{StorageProbe: "p"}
+		},
+		"probes, no job": func(c *PrometheusConfig) {
+			c.ProberAddress, c.Probes, c.Jobs = "127.0.0.1:9100", []Probe{{"r", "http://127.0.0.1:1/"}}, Jobs{Inference: "i"}
+		},
 	} {
 		c := good
 		mutate(&c)
@@ -155,3 +162,6 @@ func TestWriteTargets(t *testing.T) {
 		t.Errorf("target without region: err %v, want ErrInvalid", err)
 	}
 }
+
+// referenceJobs are the jobs the reference platform's rules select on.
+var referenceJobs = Jobs{Inference: "inference-service", StorageProbe: "model-storage-probe"}

@@ -50,7 +50,7 @@ func BenchmarkStackFootprint(b *testing.B) {
 		rule := referenceRule(b)
 		start := time.Now()
 		stack, err := Start(context.Background(), Options{
-			Dir: b.TempDir(), BinDir: bin, Regions: regionsFromEnv(b), Rules: []*unstructured.Unstructured{rule}, RuleScale: 0.1,
+			Dir: b.TempDir(), BinDir: bin, Regions: regionsFromEnv(b), Jobs: referenceJobs, Rules: []*unstructured.Unstructured{rule}, RuleScale: 0.1,
 			ScrapeInterval: time.Second, EvaluationInterval: time.Second,
 		})
 		if err != nil {

@@ -62,6 +62,9 @@ type Options struct {
 	// InferenceTargets are the inference servers' first targets; change
 	// them with Stack.SetInferenceTargets.
 	InferenceTargets []Target
+	// Jobs name the inference and storage-probe scrape jobs as the
+	// platform's rules select them.
+	Jobs Jobs
 	// ExternalLabels are Prometheus' external labels. The platform runs a
 	// Prometheus in each region's cluster, each with its own region label,
 	// and its rules sum over that region only: to evaluate them as written,

@@ -58,7 +58,7 @@ func Start(ctx context.Context, o Options) (_ *Stack, err error) {
 	local := l.Addr().String()
 
 	cfg := PrometheusConfig{ScrapeInterval: o.ScrapeInterval, EvaluationInterval: o.EvaluationInterval,
-		InferenceSDFile: s.sdFile, ProberAddress: local, Probes: o.Probes, ExternalLabels: o.ExternalLabels}
+		InferenceSDFile: s.sdFile, Jobs: o.Jobs, ProberAddress: local, Probes: o.Probes, ExternalLabels: o.ExternalLabels}
 	for _, r := range o.Regions {
 		addr, err := s.startKubeState(o, r)
 		if err != nil {

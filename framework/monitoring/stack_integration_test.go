@@ -109,6 +109,7 @@ func TestStackAlertLifecycle(t *testing.T) {
 	stack, err := Start(context.Background(), Options{
 		Dir: t.TempDir(), BinDir: bin, Logger: log,
 		InferenceTargets: []Target{{"us-east1", target.addr}},
+		Jobs:             referenceJobs,
 		Probes:           []Probe{{"us-east1", "http://" + storage.addr + "/"}},
 		ExternalLabels:   map[string]string{RegionLabel: "us-east1"},
 		Rules:            []*unstructured.Unstructured{testRule("20s"), referenceRule(t), remediatedRule(t)},
