@@ -38,13 +38,16 @@ func newFakeGateway(t *testing.T, region string) *fakeGateway {
 }
 
 // newLB starts a load balancer over the gateways with fast health checks.
+// Checks are frequent but each may take up to healthCheckTimeout: a loaded
+// CI machine can take longer than the 5 ms interval to answer on loopback,
+// and a region must only go unhealthy when its fake gateway says so.
 func newLB(t *testing.T, gws []*fakeGateway, opts ...Option) *LB {
 	t.Helper()
 	var regions []Region
 	for _, g := range gws {
 		regions = append(regions, Region{Name: g.region, GatewayURL: g.srv.URL})
 	}
-	opts = append([]Option{WithHealthCheck(5*time.Millisecond, 2)}, opts...)
+	opts = append([]Option{WithHealthCheck(5*time.Millisecond, 2), WithHealthCheckTimeout(healthCheckTimeout)}, opts...)
 	lb, err := New(regions, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -55,6 +58,8 @@ func newLB(t *testing.T, gws []*fakeGateway, opts ...Option) *LB {
 	t.Cleanup(func() { _ = lb.Close() })
 	return lb
 }
+
+const healthCheckTimeout = 5 * time.Second
 
 type answer struct {
 	code          int

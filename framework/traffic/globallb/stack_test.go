@@ -54,7 +54,7 @@ func startStack(tb testing.TB, pods int, opts ...Option) (*LB, map[string]*gatew
 		regions = append(regions, Region{Name: name, GatewayURL: gw.URL()})
 		podURLs = append(podURLs, urls...)
 	}
-	lb, err := New(regions, append([]Option{WithFailover(referenceFailover)}, opts...)...)
+	lb, err := New(regions, append([]Option{WithFailover(referenceFailover), WithHealthCheckTimeout(healthCheckTimeout)}, opts...)...)
 	if err != nil {
 		tb.Fatal(err)
 	}
