@@ -25,6 +25,8 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"percent":  percent,
 	"short":    shortCommit,
 	"verdict":  verdictWord,
+	"status":   statusWord,
+	"abort":    func(a *evidence.Abort) string { return strings.ToUpper(a.Sentence()[:1]) + a.Sentence()[1:] },
 	"lower":    strings.ToLower,
 	"value":    evidence.FormatValue,
 	"headline": headline,

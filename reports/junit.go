@@ -98,6 +98,9 @@ func runProperties(ev *evidence.Evidence) []reporters.JUnitProperty {
 
 func drillProperties(d *evidence.Drill) []reporters.JUnitProperty {
 	props := []reporters.JUnitProperty{{Name: "gameday.drill." + d.Name + ".verdict", Value: string(d.Verdict)}}
+	if a := d.Aborted; a != nil {
+		props = append(props, reporters.JUnitProperty{Name: "gameday.drill." + d.Name + ".aborted", Value: a.Sentence()})
+	}
 	for _, o := range d.Objectives {
 		p := "gameday.objective." + d.Name + "." + o.Name + "."
 		achieved := ""
@@ -113,6 +116,7 @@ func drillProperties(d *evidence.Drill) []reporters.JUnitProperty {
 			reporters.JUnitProperty{Name: p + "comparison", Value: string(o.Comparison)},
 			reporters.JUnitProperty{Name: p + "unit", Value: o.Unit},
 			reporters.JUnitProperty{Name: p + "met", Value: strconv.FormatBool(o.Evaluate())},
+			reporters.JUnitProperty{Name: p + "status", Value: strings.ReplaceAll(statusWord(o), " ", "-")},
 		)
 	}
 	return props

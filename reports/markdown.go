@@ -18,8 +18,8 @@ const maxMarkdownFindings = 10
 // is short enough for a PR comment or a chat message.
 func WriteMarkdown(ev *evidence.Evidence, w io.Writer) error {
 	var b bytes.Buffer
-	mark := "✅"
-	if ev.Verdict != evidence.VerdictPass {
+	mark := map[evidence.Verdict]string{evidence.VerdictPass: "✅", evidence.VerdictInterrupted: "⏹️", evidence.VerdictHarnessFailed: "⚠️"}[ev.Verdict]
+	if mark == "" {
 		mark = "❌"
 	}
 	fmt.Fprintf(&b, "### %s gameday %s\n\n", mark, headline(ev))
@@ -34,10 +34,7 @@ func WriteMarkdown(ev *evidence.Evidence, w io.Writer) error {
 	for _, d := range ev.Drills {
 		var objs []string
 		for _, o := range d.Objectives {
-			m := "✅"
-			if !o.Evaluate() {
-				m = "❌"
-			}
+			m := map[string]string{"met": "✅", "not met": "❌", "not measured": "➖"}[statusWord(o)]
 			objs = append(objs, fmt.Sprintf("%s %s %s (%s)", m, md(o.Name), md(o.AchievedText()), md(o.Requirement())))
 		}
 		if len(objs) == 0 {

@@ -10,12 +10,29 @@ import (
 
 // Helpers shared by the Markdown and HTML renderers.
 
-// verdictWord is "PASS" or "FAIL".
+// verdictWord is "PASS", "FAIL", "INTERRUPTED" or "HARNESS FAILED".
 func verdictWord(v evidence.Verdict) string {
-	if v == evidence.VerdictPass {
+	switch v {
+	case evidence.VerdictPass:
 		return "PASS"
+	case evidence.VerdictInterrupted:
+		return "INTERRUPTED"
+	case evidence.VerdictHarnessFailed:
+		return "HARNESS FAILED"
 	}
 	return "FAIL"
+}
+
+// statusWord is how an objective's outcome reads: "met", "not met", "not
+// measured".
+func statusWord(o evidence.Objective) string {
+	switch {
+	case o.Status == evidence.StatusNotMeasured || o.Achieved == nil:
+		return "not measured"
+	case o.Evaluate():
+		return "met"
+	}
+	return "not met"
 }
 
 // shortCommit is the first 12 characters of a commit.
@@ -76,6 +93,12 @@ func headline(ev *evidence.Evidence) string {
 		fmt.Fprintf(&b, ": %d of %d drills passed", len(ev.Drills), len(ev.Drills))
 	}
 	fmt.Fprintf(&b, ", %d of %d objectives met", met, total)
+	if n := ev.NotMeasuredCount(); n > 0 {
+		fmt.Fprintf(&b, ", %d not measured", n)
+	}
+	if a := ev.Aborted; a != nil {
+		b.WriteString("; run " + a.Sentence())
+	}
 	return b.String()
 }
 

@@ -41,8 +41,12 @@ type Drill struct {
 	EventsDropped int `json:"eventsDropped,omitempty"`
 	// Error is why the drill could not complete, if it could not.
 	Error string `json:"error,omitempty"`
+	// Aborted says why the drill stopped before it had measured everything
+	// (interrupted, or the harness failed); nil when it ran to the end.
+	Aborted *Abort `json:"aborted,omitempty"`
 	// Verdict is fail when an objective was missed or not measured, or the
-	// drill errored (Finalize).
+	// drill errored; interrupted or harness-failed when it was aborted
+	// (Finalize).
 	Verdict Verdict `json:"verdict"`
 }
 
@@ -129,6 +133,9 @@ const (
 	WindowDetection  = "detection"
 	WindowFailover   = "failover"
 	WindowDisruption = "disruption"
+	// WindowOutage: a span after the fault with the success ratio below
+	// the objective's threshold (an RTO ends with the last one).
+	WindowOutage = "outage"
 )
 
 // Window is a measured span on the timeline.

@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"slices"
 	"time"
 )
 
@@ -17,7 +18,28 @@ const (
 	// VerdictFail: an objective was missed or could not be measured, or the
 	// drill (or run) errored.
 	VerdictFail Verdict = "fail"
+	// VerdictInterrupted: the run was stopped (Ctrl-C, SIGTERM, a timeout)
+	// before it finished; what it could not measure is "not measured".
+	VerdictInterrupted Verdict = "interrupted"
+	// VerdictHarnessFailed: gameday's own harness failed (a process it
+	// started died or stopped answering, the load stalled); nothing after
+	// that instant is evidence about the system under test.
+	VerdictHarnessFailed Verdict = "harness-failed"
 )
+
+// Verdicts lists the valid verdicts, from best to worst: a run's verdict is
+// the worst of its own and its drills'.
+func Verdicts() []Verdict {
+	return []Verdict{VerdictPass, VerdictFail, VerdictInterrupted, VerdictHarnessFailed}
+}
+
+// worse returns the worse of two verdicts (Verdicts order).
+func worse(a, b Verdict) Verdict {
+	if slices.Index(Verdicts(), b) > slices.Index(Verdicts(), a) {
+		return b
+	}
+	return a
+}
 
 // Evidence is everything one run of gameday proves, as plain data.
 type Evidence struct {
@@ -47,7 +69,12 @@ type Evidence struct {
 	// Error is why the run itself failed, if it did (a drill's own error is
 	// in the drill).
 	Error string `json:"error,omitempty"`
-	// Verdict is fail when any drill failed or the run errored (Finalize).
+	// Aborted says why the run stopped early (interrupted, or its harness
+	// failed outside a drill), nil when it ran to the end.
+	Aborted *Abort `json:"aborted,omitempty"`
+	// Verdict is fail when any drill failed or the run errored,
+	// interrupted or harness-failed when it or a drill stopped early
+	// (the worst of these wins; Finalize).
 	Verdict Verdict `json:"verdict"`
 	// GameDay holds the compliance record of a game day; nil for unattended
 	// runs (nightly CI).

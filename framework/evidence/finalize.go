@@ -22,15 +22,21 @@ func (e *Evidence) Finalize() {
 	if g := e.GameDay; g != nil {
 		g.Participants, g.Issues, g.Remediation = nonNil(g.Participants), nonNil(g.Issues), nonNil(g.Remediation)
 	}
+	if e.Aborted != nil {
+		e.Aborted.At = e.Aborted.At.UTC()
+	}
 	e.Verdict = VerdictPass
 	if e.Error != "" || len(e.Drills) == 0 {
 		e.Verdict = VerdictFail
+	}
+	if e.Aborted != nil {
+		e.Verdict = worse(e.Verdict, e.Aborted.Verdict())
 	}
 	for i := range e.Drills {
 		d := &e.Drills[i]
 		d.finalize()
 		if d.Verdict != VerdictPass {
-			e.Verdict = VerdictFail
+			e.Verdict = worse(e.Verdict, worse(VerdictFail, d.Verdict))
 		}
 	}
 }
@@ -55,25 +61,37 @@ func (d *Drill) finalize() {
 	d.Faults, d.Load, d.Windows = nonNil(d.Faults), nonNil(d.Load), nonNil(d.Windows)
 	d.Objectives, d.Metrics, d.Findings = nonNil(d.Objectives), nonNil(d.Metrics), nonNil(d.Findings)
 	for i := range d.Objectives {
-		d.Objectives[i].Met = d.Objectives[i].Evaluate()
+		o := &d.Objectives[i]
+		if d.Aborted != nil {
+			o.unmeasure(d.Aborted)
+		}
+		o.Met, o.Status = o.Evaluate(), o.status()
 	}
 	d.Verdict = VerdictPass
 	if len(d.FailureReasons()) > 0 {
 		d.Verdict = VerdictFail
+	}
+	if d.Aborted != nil {
+		d.Aborted.At = d.Aborted.At.UTC()
+		d.Verdict = d.Aborted.Verdict()
 	}
 }
 
 // FailureReasons says why the drill fails, one sentence each; empty when it passes.
 func (d *Drill) FailureReasons() []string {
 	var why []string
-	if d.Error != "" {
+	if a := d.Aborted; a != nil {
+		// Its objectives were neither met nor missed: say why once.
+		why = append(why, a.Sentence()+"; the drill's objectives were not measured")
+	}
+	if d.Error != "" && d.Aborted == nil {
 		why = append(why, "drill error: "+d.Error)
 	}
-	if len(d.Objectives) == 0 {
+	if len(d.Objectives) == 0 && d.Aborted == nil {
 		why = append(why, "no objective was measured")
 	}
 	for _, o := range d.Objectives {
-		if !o.Evaluate() {
+		if d.Aborted == nil && !o.Evaluate() {
 			why = append(why, fmt.Sprintf("objective %s not met: achieved %s, required %s", o.Name, o.AchievedText(), o.Requirement()))
 		}
 	}
@@ -91,6 +109,9 @@ func (d *Drill) FailureReasons() []string {
 // FailureReasons says why the run fails, drill by drill; empty when it passes.
 func (e *Evidence) FailureReasons() []string {
 	var why []string
+	if e.Aborted != nil {
+		why = append(why, "run "+e.Aborted.Sentence())
+	}
 	if e.Error != "" {
 		why = append(why, "run error: "+e.Error)
 	}
@@ -110,6 +131,20 @@ func (d *Drill) Duration() time.Duration { return d.End.Sub(d.Start) }
 
 // Duration is End − Start.
 func (e *Evidence) Duration() time.Duration { return e.End.Sub(e.Start) }
+
+// NotMeasuredCount counts the objectives that were not measured (all those
+// of an aborted drill, and those a drill could not measure).
+func (e *Evidence) NotMeasuredCount() int {
+	n := 0
+	for _, d := range e.Drills {
+		for _, o := range d.Objectives {
+			if o.Achieved == nil {
+				n++
+			}
+		}
+	}
+	return n
+}
 
 // MetCount counts the objectives met and all objectives over all drills.
 func (e *Evidence) MetCount() (met, total int) {

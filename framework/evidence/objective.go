@@ -39,10 +39,50 @@ type Objective struct {
 	Unit string `json:"unit"`
 	// Met is the judgement; Finalize computes it (Evaluate).
 	Met bool `json:"met"`
+	// Status is met, missed or not-measured; Finalize computes it. An
+	// objective of an aborted drill is always not-measured: it was neither
+	// met nor missed.
+	Status ObjectiveStatus `json:"status,omitempty"`
 	// Method says how the value was measured, for an auditor.
 	Method string `json:"method"`
 	// Detail explains the result ("never recovered: 0.42 success at the end").
 	Detail string `json:"detail,omitempty"`
+}
+
+// ObjectiveStatus is the outcome of one objective.
+type ObjectiveStatus string
+
+const (
+	StatusMet         ObjectiveStatus = "met"
+	StatusMissed      ObjectiveStatus = "missed"
+	StatusNotMeasured ObjectiveStatus = "not-measured"
+)
+
+// status derives the status from the achieved value.
+func (o Objective) status() ObjectiveStatus {
+	switch {
+	case o.Achieved == nil:
+		return StatusNotMeasured
+	case o.Evaluate():
+		return StatusMet
+	}
+	return StatusMissed
+}
+
+// unmeasure marks the objective of an aborted drill not measured: a figure
+// taken before the abort is kept in Detail as partial, never judged.
+func (o *Objective) unmeasure(a *Abort) {
+	if o.Achieved != nil {
+		partial := "partial figure " + o.AchievedText() + ", taken before the drill stopped, not judged"
+		if o.Detail != "" {
+			partial += "; " + o.Detail
+		}
+		o.Detail = partial
+	}
+	o.Achieved, o.LowerBound = nil, false
+	if o.Detail == "" {
+		o.Detail = a.Sentence()
+	}
 }
 
 // Measured returns v as an achieved value.

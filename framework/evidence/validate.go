@@ -19,6 +19,7 @@ func (e *Evidence) Validate() error {
 	v.check(!e.End.Before(e.Start), "end", "%s is before start %s", e.End, e.Start)
 	v.check(e.Profile != "", "profile", "empty")
 	v.verdict("verdict", e.Verdict)
+	v.abort("aborted", e.Aborted)
 	if e.Topology.SHA256 != "" {
 		v.digest("topology.sha256", e.Topology.SHA256)
 	}
@@ -53,7 +54,17 @@ func (v *validator) check(ok bool, field, format string, args ...any) {
 }
 
 func (v *validator) verdict(field string, x Verdict) {
-	v.check(x == VerdictPass || x == VerdictFail, field, "%q, want %q or %q", x, VerdictPass, VerdictFail)
+	v.check(slices.Contains(Verdicts(), x), field, "%q, want one of %v", x, Verdicts())
+}
+
+func (v *validator) abort(field string, a *Abort) {
+	if a == nil {
+		return
+	}
+	v.check(slices.Contains(AbortCauses(), a.Cause), field+".cause", "%q, want one of %v", a.Cause, AbortCauses())
+	v.check(a.What != "", field+".what", "empty: say what stopped it")
+	v.check(!a.At.IsZero(), field+".at", "not set")
+	v.check(a.AfterSeconds >= 0, field+".afterSeconds", "%v is negative", a.AfterSeconds)
 }
 
 func (v *validator) digest(field, hexDigest string) {
@@ -67,6 +78,10 @@ func (v *validator) finite(field string, x float64) {
 
 func (v *validator) drill(p string, d *Drill) {
 	v.verdict(p+".verdict", d.Verdict)
+	v.abort(p+".aborted", d.Aborted)
+	if d.Aborted != nil {
+		v.check(d.Verdict == d.Aborted.Verdict(), p+".verdict", "%q for a drill stopped by %s", d.Verdict, d.Aborted.Cause)
+	}
 	v.check(!d.End.Before(d.Start), p+".end", "%s is before start %s", d.End, d.Start)
 	for i, f := range d.Faults {
 		q := fmt.Sprintf("%s.faults[%d]", p, i)
@@ -105,6 +120,7 @@ func (v *validator) drill(p string, d *Drill) {
 		if o.Achieved != nil {
 			v.finite(q+".achieved", *o.Achieved)
 		}
+		v.check(d.Aborted == nil || (o.Achieved == nil && !o.Met), q+".achieved", "set for an aborted drill: its objectives are not measured")
 	}
 	for i, e := range d.Events {
 		q := fmt.Sprintf("%s.events[%d]", p, i)

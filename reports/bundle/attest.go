@@ -39,9 +39,14 @@ func predicate(ev *evidence.Evidence, url string) *testresult.TestResult {
 		failedObjective := false
 		for _, o := range d.Objectives {
 			name := d.Name + "/" + o.Name
-			if o.Evaluate() {
+			switch {
+			case o.Evaluate():
 				tr.PassedTests = append(tr.PassedTests, name)
-			} else {
+			case o.Achieved == nil && d.Aborted != nil:
+				// Neither passed nor failed: the drill stopped before it
+				// could measure it (the run's result is FAILED).
+				tr.WarnedTests = append(tr.WarnedTests, name)
+			default:
 				tr.FailedTests = append(tr.FailedTests, name)
 				failedObjective = true
 			}
