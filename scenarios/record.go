@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/load"
+	"gameday.io/gameday/framework/measure"
 )
 
 // recordLoad fills the drill's evidence from the load timeline: per-phase
@@ -33,6 +35,7 @@ func (d *drill) recordLoad(tl *load.Timeline) {
 			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "detection", Value: r.Detection.Seconds(), Unit: "s", Method: "fault to the first failed request"})
 		}
 		dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "requests failed after the fault", Value: float64(r.Outage.Sent - r.Outage.OK), Unit: "requests"})
+		recordOutages(dr, r.Outages, r.Relapses)
 		if f := r.Failover; f != nil && f.FailedOver {
 			dr.Windows = append(dr.Windows, evidence.Window{Kind: evidence.WindowFailover, Label: "failover to " + f.Region, FromSeconds: r.FaultOffset.Seconds(), ToSeconds: f.Offset.Seconds()})
 			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "failover time", Value: f.Time.Seconds(), Unit: "s", Method: "fault to the DR region serving most of the primary's clients"})
@@ -40,6 +43,11 @@ func (d *drill) recordLoad(tl *load.Timeline) {
 		if c := r.FullCapacity; c != nil && c.Restored {
 			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "time to full capacity", Value: c.Time.Seconds(), Unit: "s", Method: "fault to all desired replicas Ready in the faulted region"})
 		}
+	}
+	if b, err := measure.FaultBudget(tl, measure.NewCriteria(d.env.Timeouts)); err == nil && b.Measured {
+		// Reported for every drill, whether or not an objective judges it.
+		dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "fault-phase error ratio", Value: b.FailureRatio, Unit: "ratio",
+			Method: fmt.Sprintf("%d of %d requests sent while the fault held failed; the objective's budget allows %s", b.Failed, b.Sent, evidence.FormatValue(b.Allowed, "ratio"))})
 	}
 	if p := d.res.PDB; p != nil {
 		dr.Metrics = append(dr.Metrics,
@@ -54,6 +62,25 @@ func (d *drill) recordLoad(tl *load.Timeline) {
 			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "runbook " + a.Action.Do + " " + a.Region + " at", Value: a.At.Sub(d.injected).Seconds(), Unit: "s after the fault", Method: "trigger: " + a.Action.After})
 		}
 	}
+}
+
+// recordOutages shades every outage window after the fault on the timeline
+// and counts them: the RTO ends with the last one, and a relapse (an outage
+// after a clean stretch at least the stability window long) is visible.
+func recordOutages(dr *evidence.Drill, outages []measure.Outage, relapses int) {
+	for i, o := range outages {
+		label := fmt.Sprintf("outage %d: %s, %d of %d failed", i+1, o.Duration().Round(100*time.Millisecond), o.Failed, o.Sent)
+		if o.Relapse {
+			label += fmt.Sprintf(" (relapse after %s clean)", o.Clean.Round(100*time.Millisecond))
+		}
+		if !o.Ended {
+			label += " (had not ended)"
+		}
+		dr.Windows = append(dr.Windows, evidence.Window{Kind: evidence.WindowOutage, Label: label, FromSeconds: o.From.Seconds(), ToSeconds: o.To.Seconds()})
+	}
+	dr.Metrics = append(dr.Metrics,
+		evidence.Metric{Name: "outages after the fault", Value: float64(len(outages)), Unit: "windows", Method: "spans with the success ratio below the objective's threshold, merged when the good spell between them was shorter than the stability window"},
+		evidence.Metric{Name: "relapses", Value: float64(relapses), Unit: "windows", Method: "outages after a clean stretch at least the stability window long: the RTO ends with the last outage, not the first recovery"})
 }
 
 func evidenceFault(f *fault.Entry) evidence.Fault {

@@ -17,6 +17,7 @@ import (
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/load"
 	"gameday.io/gameday/framework/measure"
+	"gameday.io/gameday/framework/supervise"
 	"gameday.io/gameday/framework/timer"
 )
 
@@ -54,15 +55,63 @@ func (r *Result) Passed() bool { return r.Drill.Verdict == evidence.VerdictPass 
 // runbook's changes undone (scaled Deployments restored), also when the
 // drill fails or ctx ends; the result is returned whenever a drill ran, with
 // the error that stopped it, if any, recorded in it.
+//
+// The drill runs under supervision of gameday's own harness (the processes
+// the environment runs, the load generator): when a part fails, the drill
+// stops, reverts, and its result says the harness failed and when, with no
+// objective met or missed; the error is the *supervise.Failure. When ctx
+// ends (an interrupt), the result says the drill was interrupted.
 func Run(ctx context.Context, env *Env, s *Scenario, o Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	if s.Type == TypeRPO {
-		return runRPO(ctx, env, s, o)
+	start := time.Now()
+	checks, err := env.HarnessChecks()
+	if err != nil {
+		f := &supervise.Failure{Check: "environment " + env.Record.Name, Err: err, At: start}
+		res := &Result{Scenario: s, Drill: evidence.Drill{Name: s.Name, Scenario: s.Name, Description: s.Description, Start: start.UTC(), End: start.UTC()}}
+		res.Drill.Aborted = evidence.NewAbort(evidence.AbortHarness, f.Check+": "+err.Error(), start, start)
+		finish(&res.Drill)
+		return res, f
 	}
+	sctx, sup, err := supervise.Start(ctx, supervise.Options{Logger: env.Logger}, checks...)
+	if err != nil {
+		return nil, err
+	}
+	var res *Result
+	if s.Type == TypeRPO {
+		res, err = runRPO(sctx, env, s, o)
+	} else {
+		res, err = runTraffic(sctx, env, s, o, sup)
+	}
+	sup.Stop()
+	return res, aborted(ctx, res, sup, err)
+}
+
+// aborted records in res why the drill stopped early, if it did: a harness
+// failure (which is then the error), or the end of ctx (an interrupt).
+func aborted(ctx context.Context, res *Result, sup *supervise.Supervisor, err error) error {
+	d := &res.Drill
+	switch f := sup.Failure(); {
+	case f != nil:
+		d.Aborted = evidence.NewAbort(evidence.AbortHarness, f.Check+": "+f.Err.Error(), f.At, d.Start)
+		err = f
+	case ctx.Err() != nil:
+		d.Aborted = evidence.NewAbort(evidence.AbortInterrupted, "stopped before the drill ended ("+context.Cause(ctx).Error()+")", time.Now(), d.Start)
+	default:
+		return err
+	}
+	if err != nil {
+		d.Error = err.Error()
+	}
+	finish(d)
+	return err
+}
+
+// runTraffic runs a drill that measures the platform under load.
+func runTraffic(ctx context.Context, env *Env, s *Scenario, o Options, sup *supervise.Supervisor) (*Result, error) {
 	d := &drill{env: env, s: s, o: o, res: &Result{Scenario: s, Capacity: map[string][]measure.CapacitySample{}},
-		log: env.Logger.With("drill", s.Name), restore: map[string]int32{}}
+		log: env.Logger.With("drill", s.Name), restore: map[string]int32{}, sup: sup}
 	d.res.Drill = evidence.Drill{Name: s.Name, Scenario: s.Name, Description: s.Description, Start: time.Now().UTC()}
 	err := d.run(ctx)
 	d.cleanup(ctx)
@@ -86,6 +135,7 @@ type drill struct {
 		Warn(string, ...any)
 	}
 
+	sup         *supervise.Supervisor // pauses what a fault stops on purpose
 	primary, dr string
 	spec        fault.Spec
 	hold        time.Duration
@@ -144,7 +194,14 @@ func (d *drill) run(ctx context.Context) error {
 	if err := d.startLoad(ctx); err != nil {
 		return err
 	}
-	defer func() { d.res.Timeline = d.gen.Stop() }()
+	defer func() {
+		d.sup.Pause(groupLoad) // stopping the load is not a stall
+		d.res.Timeline = d.gen.Stop()
+	}()
+	if err := d.sup.Add(supervise.Check{Name: "load generator", Group: groupLoad,
+		Probe: func(context.Context) error { return d.gen.Stalled(time.Now()) }}); err != nil {
+		return err
+	}
 
 	base := s(d.s.Baseline, baselineFor(t))
 	d.log.Info("baseline", "for", base)
@@ -164,6 +221,11 @@ func (d *drill) run(ctx context.Context) error {
 	d.injected = time.Now()
 	actionsDone := d.scheduleActions(ctx)
 	d.log.Info("injecting", "fault", plan.Spec.String())
+	// A fault that stops a control plane (region outage) stops what the
+	// supervisor watches on purpose, until its revert has started it again.
+	if plan.ControlPlane != "" {
+		d.sup.Pause(d.spec.Region)
+	}
 	// The fault package's lifecycle: inject, hold to the end (a drain's
 	// inject already ran its course), note what is still Pending, revert.
 	e, err := fault.Run(ctx, env.Target, plan, fault.Hooks{
@@ -173,6 +235,9 @@ func (d *drill) run(ctx context.Context) error {
 	d.res.Fault = e
 	if err != nil {
 		return err
+	}
+	if plan.ControlPlane != "" {
+		d.sup.Resume(d.spec.Region)
 	}
 	d.reverted = time.Now()
 	if d.pdb != nil {
@@ -188,6 +253,9 @@ func (d *drill) run(ctx context.Context) error {
 	d.awaitRecovery(ctx, s(d.s.Recovery, recoveryFor(t)))
 	return nil
 }
+
+// groupLoad is the supervision group of the load generator.
+const groupLoad = "load"
 
 // s returns the scenario's duration, or def when it left it zero.
 func s(v Duration, def time.Duration) time.Duration {

@@ -22,6 +22,10 @@ type Status struct {
 	LB          globallb.Status             `json:"globalLB"`
 	Replication []storage.ReplicationStatus `json:"replication"`
 	Faults      []ActiveFault               `json:"faults"`
+	// Problems are parts of gameday's own harness the agent runs that
+	// failed (a storage server it started exited): a drill that sees one
+	// stops and reports a harness failure, not the system's behaviour.
+	Problems []string `json:"problems,omitempty"`
 }
 
 // RegionStatus is one region's data plane.
@@ -55,6 +59,9 @@ func (a *Agent) Status() Status {
 		})
 		if r := a.repl[rp.name]; r != nil {
 			st.Replication = append(st.Replication, r.Status())
+		}
+		if err := rp.server.Exited(); err != nil {
+			st.Problems = append(st.Problems, err.Error())
 		}
 	}
 	return st

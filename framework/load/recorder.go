@@ -19,6 +19,7 @@ type recorder struct {
 	recorded uint64
 	total    histogram
 	window   progressWindow
+	lastSeen time.Time // when the latest result was recorded
 }
 
 // rbucket is a bucket being filled. It keeps small tallies rather than maps
@@ -45,6 +46,7 @@ func newRecorder(start time.Time, phase string, clients []string) *recorder {
 // mark starts phase now and returns the mark.
 func (r *recorder) mark(phase string, now time.Time) Mark {
 	r.mu.Lock()
+	r.lastSeen = time.Now()
 	defer r.mu.Unlock()
 	m := Mark{Phase: phase, At: now, Offset: now.Sub(r.start)}
 	r.marks = append(r.marks, m)

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -68,6 +69,7 @@ type Server struct {
 	logPath  string
 	log      *slog.Logger
 	port     int
+	stopping atomic.Bool // Stop was called: an exit is expected
 }
 
 // DataDir is the posix backend root of a server kept in dir.
@@ -154,6 +156,22 @@ func (s *Server) URL() string { return s.endpoint.URL }
 
 // Port is the server's port at 127.0.0.1.
 func (s *Server) Port() int { return s.port }
+
+// Exited says why the server's process ended when it ended on its own (it
+// died, was killed): nil while it runs and after Stop ended it. The data
+// plane reports it as a failure of gameday's harness, not of the system
+// under test.
+func (s *Server) Exited() error {
+	select {
+	case <-s.done:
+	default:
+		return nil
+	}
+	if s.stopping.Load() {
+		return nil
+	}
+	return fmt.Errorf("s3 server %s (versitygw pid %d) exited: %v", s.cfg.Region, s.PID(), s.waitErr)
+}
 
 // PID is the server's process id.
 func (s *Server) PID() int { return s.cmd.Process.Pid }

@@ -105,6 +105,7 @@ func (s *Server) exitError(what string) error {
 // Stop ends the process by its PID: SIGTERM, then SIGKILL after the grace
 // period (or when ctx ends). Stopping a stopped server is a no-op.
 func (s *Server) Stop(ctx context.Context) error {
+	s.stopping.Store(true)
 	select {
 	case <-s.done:
 		return nil

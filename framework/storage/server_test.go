@@ -43,14 +43,42 @@ func TestServerLifecycle(t *testing.T) {
 		t.Errorf("pid file: %v", err)
 	}
 	pid := s.PID()
+	if err := s.Exited(); err != nil {
+		t.Errorf("Exited() of a running server: %v", err)
+	}
 	if err := s.Stop(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+	if err := s.Exited(); err != nil {
+		t.Errorf("Exited() after Stop: %v; an exit Stop caused is not a failure", err)
 	}
 	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Errorf("process %d still exists after Stop: %v", pid, err)
 	}
 	if err := s.Stop(context.Background()); err != nil {
 		t.Errorf("second Stop: %v", err)
+	}
+}
+
+// A server killed behind gameday's back says so: the data plane reports it
+// as a harness failure.
+func TestServerKilledIsReported(t *testing.T) {
+	s := startTestServer(t, "eu-west1")
+	if err := syscall.Kill(s.PID(), syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Exited() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("Exited() still nil 10 s after SIGKILL")
+		}
+		select {
+		case <-s.done:
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if err := s.Exited(); !strings.Contains(err.Error(), "s3 server eu-west1 (versitygw pid "+strconv.Itoa(s.PID())+") exited: signal: killed") {
+		t.Fatalf("Exited() = %v", err)
 	}
 }
 
