@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -25,7 +26,10 @@ func newDrillCmd() *cobra.Command {
 		Short: "Run one drill against an environment from gameday up",
 		Long: `Run one scenario against a running environment (gameday up) and print its
 objectives with the measured values. Scenarios: ` + fmt.Sprint(scenarios.Names()) + `,
-or a scenario file with -f. Exits 1 when an objective is missed.
+or a scenario file with -f. Exits 1 when an objective is missed, 3 when
+gameday's own harness failed during the drill (a process it started died or
+stopped answering, the load stalled), 4 when interrupted; in both the
+objectives are "not measured".
 For a full run with reports, use gameday run.`,
 		Example: `  gameday drill zone-outage --name demo
   gameday drill -f my-scenario.yaml --name demo -o json`,
@@ -50,6 +54,14 @@ For a full run with reports, use gameday run.`,
 					}
 				} else {
 					printDrill(cmd.OutOrStdout(), &res.Drill)
+				}
+			}
+			if res != nil {
+				switch a := res.Drill.Aborted; {
+				case a != nil && a.Cause == evidence.AbortHarness:
+					return &brokenError{errors.New(a.Sentence())}
+				case a != nil:
+					return &interruptedError{errors.New(a.Sentence())}
 				}
 			}
 			if err != nil {
@@ -83,7 +95,9 @@ func pickScenario(args []string, file string) (*scenarios.Scenario, error) {
 // printDrill prints a drill's verdict, objectives and findings.
 func printDrill(w io.Writer, d *evidence.Drill) {
 	fmt.Fprintf(w, "drill %s: %s (%s)\n", d.Name, d.Verdict, d.Duration().Round(100_000_000))
-	if d.Error != "" {
+	if d.Aborted != nil {
+		fmt.Fprintf(w, "  %s: no objective was judged\n", d.Aborted.Sentence())
+	} else if d.Error != "" {
 		fmt.Fprintf(w, "  error: %s\n", d.Error)
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
@@ -100,7 +114,7 @@ func printDrill(w io.Writer, d *evidence.Drill) {
 	}
 	tw.Flush()
 	for _, o := range d.Objectives {
-		if !o.Met && o.Detail != "" {
+		if !o.Met && o.Detail != "" && d.Aborted == nil {
 			fmt.Fprintf(w, "  why %s missed: %s\n", o.Name, o.Detail)
 		}
 	}

@@ -23,8 +23,14 @@ const (
 	// exitUsage: bad input (unknown flag or profile, malformed file, unknown name).
 	exitUsage = 2
 	// exitBroken: gameday run could not complete its drills (an environment did
-	// not come up, a suite crashed); CI can tell this from a missed objective.
+	// not come up, a suite crashed) or gameday's own harness failed during a
+	// drill (a process it started died or stopped answering, the load
+	// stalled); CI can tell this from a missed objective.
 	exitBroken = 3
+	// exitInterrupted: the command was stopped (Ctrl-C, SIGTERM, a CI
+	// timeout's signal) before it finished; a run's report says
+	// "interrupted" and judges nothing it could not measure.
+	exitInterrupted = 4
 )
 
 func main() {
@@ -41,6 +47,9 @@ func run(ctx context.Context, args []string) int {
 		return exitOK
 	}
 	fmt.Fprintf(os.Stderr, "gameday: %v\n", err)
+	if ctx.Err() != nil && exitCode(err) != exitBroken {
+		return exitInterrupted // stopped by a signal, whatever the command then said
+	}
 	return exitCode(err)
 }
 
@@ -48,11 +57,14 @@ func run(ctx context.Context, args []string) int {
 func exitCode(err error) int {
 	var ue *usageError
 	var be *brokenError
+	var ie *interruptedError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &be):
 		return exitBroken
+	case errors.As(err, &ie):
+		return exitInterrupted
 	case errors.As(err, &ue), errors.Is(err, framework.ErrInvalid), errors.Is(err, framework.ErrNotFound),
 		errors.Is(err, framework.ErrExists), isCobraUsage(err):
 		return exitUsage
@@ -77,6 +89,12 @@ type brokenError struct{ err error }
 
 func (e *brokenError) Error() string { return e.err.Error() }
 func (e *brokenError) Unwrap() error { return e.err }
+
+// interruptedError marks a run stopped by a signal (exit 4).
+type interruptedError struct{ err error }
+
+func (e *interruptedError) Error() string { return e.err.Error() }
+func (e *interruptedError) Unwrap() error { return e.err }
 
 // usageError marks a command-line mistake (exit 2).
 type usageError struct{ err error }

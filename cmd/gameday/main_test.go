@@ -25,6 +25,8 @@ func TestExitCodes(t *testing.T) {
 		{fmt.Errorf("drill: %w", framework.ErrObjectiveFailed), exitFailed},
 		{fmt.Errorf("bin/kwokctl: %w", framework.ErrMissingBinary), exitFailed},
 		{&brokenError{errors.New("suite crashed")}, exitBroken},
+		{&interruptedError{errors.New("interrupted at +12.0 s")}, exitInterrupted},
+		{fmt.Errorf("run: %w", &interruptedError{errors.New("interrupted")}), exitInterrupted},
 	}
 	for _, c := range cases {
 		if got := exitCode(c.err); got != c.want {

@@ -34,7 +34,12 @@ fault, tears down and still writes the report.
 
 Suites: zone, node, storage, region, pdb, rpo, or all.
 Exit codes: 0 every objective met, 1 an objective missed, 2 bad input,
-3 the run could not complete (an environment did not come up, a suite broke).`,
+3 the run could not complete or gameday's own harness failed (an environment
+did not come up, a suite broke, a process gameday started died or stopped
+answering during a drill, the load generator stalled): verdict
+"harness-failed", the drill's objectives "not measured",
+4 interrupted (Ctrl-C, SIGTERM): verdict "interrupted", the running drill's
+objectives "not measured"; the fault is reverted and the report written.`,
 		Example: `  gameday run --suite all --profile fast
   gameday run --suite zone --env demo
   gameday run --suite all --platform remediated --report-dir out/`,
@@ -50,6 +55,14 @@ Exit codes: 0 every objective met, 1 an objective missed, 2 bad input,
 			if out != nil && out.Evidence != nil {
 				printVerdict(cmd.OutOrStdout(), out.Evidence)
 				fmt.Fprintf(cmd.OutOrStdout(), "\nreport: %s\n", filepath.Join(out.ReportDir, "report.html"))
+			}
+			if out != nil && out.Evidence != nil {
+				switch ev := out.Evidence; ev.Verdict {
+				case evidence.VerdictHarnessFailed:
+					return &brokenError{fmt.Errorf("%s", firstReason(ev, "the harness failed"))}
+				case evidence.VerdictInterrupted:
+					return &interruptedError{fmt.Errorf("%s", firstReason(ev, "interrupted"))}
+				}
 			}
 			if err != nil {
 				if out == nil || errors.Is(err, framework.ErrInvalid) {
@@ -78,6 +91,16 @@ Exit codes: 0 every objective met, 1 an objective missed, 2 bad input,
 	return cmd
 }
 
+// firstReason is the first reason the run gives containing word, or word.
+func firstReason(ev *evidence.Evidence, word string) string {
+	for _, r := range ev.FailureReasons() {
+		if strings.Contains(r, word) {
+			return r
+		}
+	}
+	return word
+}
+
 func failedDrills(ev *evidence.Evidence) int {
 	n := 0
 	for _, d := range ev.Drills {
@@ -102,13 +125,15 @@ func printVerdict(w io.Writer, ev *evidence.Evidence) {
 					got = "≥ " + got
 				}
 			}
-			res := "met"
-			if !o.Met {
-				res = "MISSED"
+			res := map[evidence.ObjectiveStatus]string{evidence.StatusMet: "met", evidence.StatusMissed: "MISSED", evidence.StatusNotMeasured: "NOT MEASURED"}[o.Status]
+			if res == "" { // evidence finalized before statuses existed
+				res = map[bool]string{true: "met", false: "MISSED"}[o.Met]
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, o.Name, o.Requirement(), got, res)
 		}
-		if d.Error != "" {
+		if a := d.Aborted; a != nil {
+			fmt.Fprintf(tw, "%s\t%s\t-\t%s\t%s\n", d.Name, a.Cause, a.What, strings.ToUpper(string(d.Verdict)))
+		} else if d.Error != "" {
 			fmt.Fprintf(tw, "%s\terror\t-\t%s\tERROR\n", d.Name, d.Error)
 		}
 	}
@@ -118,5 +143,9 @@ func printVerdict(w io.Writer, ev *evidence.Evidence) {
 		fmt.Fprintf(w, "  - %s\n", reason)
 	}
 	met, total := ev.MetCount()
-	fmt.Fprintf(w, "verdict: %s (%d of %d objectives met, profile %s, run %s)\n", ev.Verdict, met, total, ev.Profile, ev.RunID)
+	notMeasured := ""
+	if n := ev.NotMeasuredCount(); n > 0 {
+		notMeasured = fmt.Sprintf(", %d not measured", n)
+	}
+	fmt.Fprintf(w, "verdict: %s (%d of %d objectives met%s, profile %s, run %s)\n", ev.Verdict, met, total, notMeasured, ev.Profile, ev.RunID)
 }

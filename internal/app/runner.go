@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/reporters"
@@ -19,6 +20,7 @@ import (
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/evidence"
+	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/scenarios"
 )
 
@@ -82,6 +84,12 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	runErr := o.runSuites(ctx, suites, raw, ev, out)
 	if runErr != nil {
 		ev.Error = runErr.Error()
+	}
+	switch {
+	case ctx.Err() != nil:
+		ev.Aborted = evidence.NewAbort(evidence.AbortInterrupted, context.Cause(ctx).Error(), time.Now(), start)
+	case len(out.Broken) > 0:
+		ev.Aborted = evidence.NewAbort(evidence.AbortHarness, "suite "+strings.Join(out.Broken, ", ")+" could not complete (see the run error)", time.Now(), start)
 	}
 	// The report is written whatever happened, with a context the interrupt did not end.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
@@ -179,10 +187,51 @@ func (o *Options) runSuites(ctx context.Context, suites []string, raw string, ev
 			out.Failed = append(out.Failed, s)
 		case code != 0:
 			out.Broken = append(out.Broken, s)
-			errs = append(errs, fmt.Errorf("suite %s exited %d (see its output above)", s, code))
+			errs = append(errs, fmt.Errorf("suite %s exited %s (see its output above)", s, exitText(code)))
+		}
+		if err != nil || (code != 0 && code != 1) {
+			// A suite that died could not revert its drill's fault.
+			if err := o.recoverFaults(ctx, name); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if harnessFailed(filepath.Join(raw, s+".json")) {
+			// The next drills would measure a broken harness.
+			errs = append(errs, fmt.Errorf("the harness failed during suite %s: the suites after it were not run", s))
+			break
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// harnessFailed reports whether a drill of the suite whose Ginkgo report is
+// at path stopped because gameday's own harness failed.
+func harnessFailed(path string) bool {
+	drills, _ := drillsFrom(path)
+	for _, d := range drills {
+		if d.Aborted != nil && d.Aborted.Cause == evidence.AbortHarness {
+			return true
+		}
+	}
+	return false
+}
+
+// recoverFaults reverts the faults a suite that died left in effect.
+func (o *Options) recoverFaults(ctx context.Context, name string) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Minute)
+	defer cancel()
+	e, err := environment.Open(o.Store, name, o.Logger)
+	if err != nil {
+		return fmt.Errorf("revert the faults a broken suite left in %s: %w", name, err)
+	}
+	done, err := fault.Recover(rctx, e.FaultTarget(environment.FaultOptions{}))
+	for _, f := range done {
+		o.Logger.Warn("reverted a fault a broken suite left", "env", name, "fault", f.ID, "kind", f.Spec.Kind)
+	}
+	if err != nil {
+		return fmt.Errorf("revert the faults a broken suite left in %s (gameday recover --name %s): %w", name, name, err)
+	}
+	return nil
 }
 
 func (o *Options) teardown(ctx context.Context, name string) {
@@ -226,9 +275,20 @@ func (o *Options) runSuite(ctx context.Context, suite, env string, profile frame
 	err = cmd.Run()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal()), nil
+		}
 		return ee.ExitCode(), nil
 	}
 	return 0, err
+}
+
+// exitText describes a suite's exit code: "2", "137 (killed by signal: killed)".
+func exitText(code int) string {
+	if code > 128 && code < 128+65 {
+		return fmt.Sprintf("%d (killed by signal: %v)", code, syscall.Signal(code-128))
+	}
+	return strconv.Itoa(code)
 }
 
 func platformName(p string) string {

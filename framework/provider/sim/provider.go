@@ -134,7 +134,8 @@ func (p *Provider) Create(ctx context.Context, spec provider.ClusterSpec) (*prov
 	// scheduler may use it, so the wait grows with the node count.
 	wait := spec.Timeouts.NodesReady + time.Duration(len(names))*100*time.Millisecond
 	if err := cluster.WaitNodesReady(ctx, c, names, wait, spec.Timeouts.Poll, log); err != nil {
-		return nil, fmt.Errorf("region %s: %w", spec.Region, err)
+		// kwok-controller makes the nodes Ready: say whether it runs and what it logged.
+		return nil, fmt.Errorf("region %s: %w (%s)", spec.Region, err, p.controllerState(spec.Name))
 	}
 	log.Info("nodes ready", "nodes", len(names), "took", time.Since(start).Round(time.Millisecond))
 	return &provider.Cluster{Name: spec.Name, Region: spec.Region, Kubeconfig: kubeconfig}, nil
@@ -203,4 +204,23 @@ func (p *Provider) kwokctl(ctx context.Context, logDir string, args ...string) e
 		return &framework.CommandError{Command: append([]string{"kwokctl"}, args...), Output: out.String(), Err: err}
 	}
 	return nil
+}
+
+// controllerState says whether a cluster's kwok-controller runs and what it
+// logged last, for an error about nodes that never became Ready.
+func (p *Provider) controllerState(name string) string {
+	dir := filepath.Join(p.workdir, "clusters", name)
+	state := "kwok-controller is not running"
+	if comps, _ := Components(dir); slices.ContainsFunc(comps, func(c Component) bool { return c.Name == "kwok-controller" }) {
+		state = "kwok-controller is running"
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "logs", "kwok-controller.log"))
+	if err != nil {
+		return state + "; no log: " + err.Error()
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > 5 {
+		lines = lines[len(lines)-5:]
+	}
+	return state + "; its log ends: " + strings.Join(lines, " | ")
 }
