@@ -45,8 +45,9 @@ type DrillConfig struct {
 	// restore; Backup holds the backup bucket (default: DR, a cross-region
 	// backup that survives the primary). Primary and DR are required.
 	Primary, DR, Backup storage.Store
-	// Registry and BackupBucket name the buckets (defaults
-	// storage.RegistryBucket and storage.BackupBucket).
+	// Registry and BackupBucket name the model bucket the drill publishes
+	// to, backs up and loses, and the backup bucket. Default (both empty):
+	// the Schedule's Buckets, the platform's own names.
 	Registry, BackupBucket string
 	// Wipe allows the drill to empty the buckets it uses when they hold
 	// objects; without it non-empty buckets are refused (framework.ErrRefused).
@@ -111,11 +112,15 @@ func (c DrillConfig) withDefaults(ctx context.Context) (DrillConfig, error) {
 	if c.Epoch.IsZero() {
 		c.Epoch = DefaultEpoch
 	}
-	if c.Registry == "" {
-		c.Registry = storage.RegistryBucket
+	if c.Registry == "" && c.BackupBucket == "" {
+		if c.Schedule.Buckets.IsZero() {
+			return c, fmt.Errorf("rpo drill: %s: no buckets to drill: its job runs no %s in %s[].command or args, no other CronJob of %s does, and none were given (topology storage.modelBucket and storage.backupBucket): %w",
+				c.Schedule, SyncHint, JobContainersField, c.Schedule.Source.File, framework.ErrInvalid)
+		}
+		c.Registry, c.BackupBucket = c.Schedule.Buckets.Model, c.Schedule.Buckets.Backup
 	}
-	if c.BackupBucket == "" {
-		c.BackupBucket = storage.BackupBucket
+	if err := (storage.Buckets{Model: c.Registry, Backup: c.BackupBucket}).Validate(); err != nil {
+		return c, fmt.Errorf("rpo drill: %s: %w", c.Schedule, err)
 	}
 	if c.Logger == nil {
 		c.Logger = framework.Logger(ctx)
