@@ -13,8 +13,8 @@ import (
 
 // Defaults of DrillConfig.
 var (
-	// DefaultEpoch is where the drill's virtual time starts: the date of the
-	// runbook's example backup (ml-backup-daily-20240115).
+	// DefaultEpoch is where the drill's virtual time starts: a fixed date,
+	// so drills repeat.
 	DefaultEpoch = time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC)
 )
 
