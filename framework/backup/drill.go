@@ -114,8 +114,7 @@ func (c DrillConfig) withDefaults(ctx context.Context) (DrillConfig, error) {
 	}
 	if c.Registry == "" && c.BackupBucket == "" {
 		if c.Schedule.Buckets.IsZero() {
-			return c, fmt.Errorf("rpo drill: %s: no buckets to drill: its job runs no %s in %s[].command or args, no other CronJob of %s does, and none were given (topology storage.modelBucket and storage.backupBucket): %w",
-				c.Schedule, SyncHint, JobContainersField, c.Schedule.Source.File, framework.ErrInvalid)
+			return c, fmt.Errorf("rpo drill: %s: %s: %w", c.Schedule.ID(), noBuckets(c.Schedule), framework.ErrInvalid)
 		}
 		c.Registry, c.BackupBucket = c.Schedule.Buckets.Model, c.Schedule.Buckets.Backup
 	}
@@ -185,4 +184,13 @@ func randomFault(cfg DrillConfig) (time.Time, error) {
 	r := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
 	secs := int64(cfg.RandomWindow / time.Second)
 	return first.Add(time.Duration(1+r.Int64N(max(secs, 1))) * time.Second), nil
+}
+
+// noBuckets says why a schedule names no buckets to drill.
+func noBuckets(s *Schedule) string {
+	why := fmt.Sprintf("it copies no bucket, and the CronJobs of %s do not copy exactly one pair of buckets with %s", s.Source.File, SyncHint)
+	if s.Kind == KindCronJob {
+		why = fmt.Sprintf("its job runs no %s in %s[].command or args", SyncHint, JobContainersField)
+	}
+	return "no buckets to drill: " + why + " (the model bucket is the source, the backup bucket the destination; a topology names them with storage.modelBucket and storage.backupBucket)"
 }

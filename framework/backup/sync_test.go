@@ -140,10 +140,15 @@ func TestSchedulesBucketsAmbiguous(t *testing.T) {
 	}
 	// The drill refuses it, naming the schedule and what it looked for.
 	_, err = DrillConfig{Schedule: scheds[2], Primary: offlineStore(t), DR: offlineStore(t)}.withDefaults(t.Context())
-	for _, want := range []string{"Schedule cluster", "two.yaml", "no buckets to drill", "aws s3 sync s3://SOURCE s3://DESTINATION", JobContainersField, "storage.modelBucket"} {
+	for _, want := range []string{"Schedule cluster: no buckets to drill", "CronJobs of two.yaml do not copy exactly one pair", "aws s3 sync s3://SOURCE s3://DESTINATION", "storage.modelBucket"} {
 		if !errors.Is(err, framework.ErrInvalid) || !strings.Contains(err.Error(), want) {
 			t.Errorf("got %v, want an ErrInvalid containing %q", err, want)
 		}
+	}
+	// A CronJob that copies nothing says so.
+	_, err = DrillConfig{Schedule: mustSchedule(t, "@hourly", ""), Primary: offlineStore(t), DR: offlineStore(t)}.withDefaults(t.Context())
+	if !errors.Is(err, framework.ErrInvalid) || !strings.Contains(err.Error(), "CronJob test: no buckets to drill: its job runs no `aws s3 sync") || !strings.Contains(err.Error(), JobContainersField) {
+		t.Errorf("CronJob without a copy: %v", err)
 	}
 	DefaultBuckets(scheds, storage.Buckets{Model: "topo-models", Backup: "topo-backup"}, "topology t.yaml")
 	if scheds[2].Buckets.Model != "topo-models" || scheds[2].BucketsFrom != "topology t.yaml" || scheds[0].Buckets.Model != "models-a" {
