@@ -49,15 +49,17 @@ func newRPOCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rpo",
 		Short: "Measure RPO: run the backup schedule on a compressed clock, lose the primary storage, restore, verify",
-		Long: `rpo measures the recovery point objective of the model registry's backups.
+		Long: `rpo measures the recovery point objective of a platform's model backups.
 
-It reads the backup schedule from the fixture (the CronJob model-registry-backup by
-default), starts an S3 server per region (primary and DR) on loopback, publishes a
-model version every --write-every of virtual time, runs the backup job on the
-schedule's own cron instants on a compressed clock, loses the primary region's
-storage just before the backup that ends the schedule's longest gap (and again at
-a seeded random instant), restores the newest backup into the DR region, verifies
-every object's checksum and reports RPO = fault time − newest restored version.
+It reads the backup schedules (CronJobs, Velero Schedules) from --schedule-from
+and drills each one (--schedule picks one) with the platform's own buckets: the
+source and destination of the sync command its backup CronJob runs. It starts
+an S3 server per region (primary and DR) on loopback, publishes a model version
+every --write-every of virtual time, runs the backup job on the schedule's own
+cron instants on a compressed clock, loses the primary region's storage just
+before the backup that ends the schedule's longest gap (and again at a seeded
+random instant), restores the newest backup into the DR region, verifies every
+object's checksum and reports RPO = fault time − newest restored version.
 
 Exit codes: 0 objective met, 1 objective missed or drill failed, 2 bad input.`,
 		Args: cobra.NoArgs,

@@ -29,6 +29,10 @@ type config struct {
 
 var errHelp = errors.New("help requested")
 
+// defaultModelBucket is the model bucket of a server started by hand; the
+// data plane passes the platform's own with --model-bucket.
+const defaultModelBucket = "models"
+
 func parseFlags(args []string, getenv func(string) string, out io.Writer) (config, error) {
 	c := config{s3: storage.Endpoint{PathStyle: true}}
 	fs := flag.NewFlagSet("inference-sim", flag.ContinueOnError)
@@ -45,7 +49,7 @@ func parseFlags(args []string, getenv func(string) string, out io.Writer) (confi
 	fs.StringVar(&c.s3.AccessKey, "s3-access-key", getenv("S3_ACCESS_KEY"), "S3 access key (env S3_ACCESS_KEY)")
 	fs.StringVar(&c.s3.SecretKey, "s3-secret-key", "", "S3 secret key (prefer env S3_SECRET_KEY)")
 	fs.BoolVar(&c.s3.PathStyle, "s3-path-style", true, "address buckets as URL paths (local S3 servers need it)")
-	fs.StringVar(&c.bucket, "model-bucket", storage.RegistryBucket, "bucket of the model artifact")
+	fs.StringVar(&c.bucket, "model-bucket", defaultModelBucket, "bucket of the model artifact (gameday passes the platform's model bucket)")
 	fs.StringVar(&c.key, "model-key", storage.DefaultModelKey, "key of the model artifact")
 	fs.DurationVar(&c.latency, "latency", inference.DefaultLatency, "simulated GPU compute latency per inference")
 	fs.DurationVar(&c.jitter, "latency-jitter", inference.DefaultJitter, "extra uniformly random latency in [0, jitter)")

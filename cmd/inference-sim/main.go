@@ -1,4 +1,4 @@
-// Command inference-sim is the reference platform's inference server: the
+// Command inference-sim is the platform's simulated inference server: the
 // Open Inference Protocol (KServe v2) and the runbook's v1 predict call over a
 // model artifact it downloads from S3-compatible model storage at start. In
 // sim, gameday runs one per inference pod on loopback; for kind it is built
@@ -7,7 +7,7 @@
 // Usage:
 //
 //	inference-sim --listen 127.0.0.1:8080 --s3-endpoint http://127.0.0.1:9000 \
-//	    --region us-east1 --zone us-east1-a --node node-1 --pod inference-abc
+//	    --model-bucket models --region us-east1 --zone us-east1-a --node node-1 --pod inference-abc
 //
 // Secrets come from the environment: S3_ACCESS_KEY and S3_SECRET_KEY (the
 // flags exist for completeness, but flags show up in process listings).

@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strconv"
+	"strings"
 
 	yamlv3 "go.yaml.in/yaml/v3"
 	batchv1 "k8s.io/api/batch/v1"
@@ -56,6 +58,7 @@ func SchedulesFromYAML(data []byte, file string) ([]*Schedule, error) {
 		var doc yamlv3.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
+			shareBuckets(out)
 			return out, nil
 		}
 		if err != nil {
@@ -108,7 +111,11 @@ func scheduleFromNode(doc *yamlv3.Node, file string) (*Schedule, error) {
 		if cj.Spec.TimeZone != nil {
 			tz = *cj.Spec.TimeZone
 		}
-		return newFound(KindCronJob, apiVersion, cj.Name, cj.Namespace, cj.Spec.Schedule, tz, src)
+		s, err := newFound(KindCronJob, apiVersion, cj.Name, cj.Namespace, cj.Spec.Schedule, tz, src)
+		if err != nil {
+			return nil, err
+		}
+		return s, cronJobBuckets(s, cj, root)
 	}
 	var u unstructured.Unstructured
 	if err := yaml.Unmarshal(raw, &u.Object); err != nil {
@@ -131,6 +138,46 @@ func newFound(kind, apiVersion, name, namespace, expr, tz string, src Source) (*
 	}
 	s.APIVersion, s.Namespace = apiVersion, namespace
 	return s, nil
+}
+
+// cronJobBuckets sets s.Buckets to what the CronJob's copy command copies,
+// with the file and line of the command.
+func cronJobBuckets(s *Schedule, cj *batchv1.CronJob, root *yamlv3.Node) error {
+	syncs, err := CronJobSyncs(cj)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Source.File, err)
+	}
+	if s.Buckets, err = syncsBuckets("CronJob "+name(cj.Namespace, cj.Name), syncs); err != nil || s.Buckets.IsZero() {
+		return err
+	}
+	at := Source{File: s.Source.File, Line: root.Line}
+	if n := lookupField(root, syncs[0].Field); n != nil {
+		at.Line = n.Line
+		if n.Kind == yamlv3.ScalarNode && n.Style&yamlv3.LiteralStyle != 0 {
+			at.Line += 1 + syncs[0].Line // a | block starts on the next line
+		}
+	}
+	s.BucketsFrom = fmt.Sprintf("%s %s", at, syncs[0].Field)
+	return nil
+}
+
+// lookupField follows a field path such as a.b[0].c[2] from n.
+func lookupField(n *yamlv3.Node, path string) *yamlv3.Node {
+	for _, part := range strings.Split(path, ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if n = lookup(n, key); n == nil {
+			return nil
+		}
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			i, err := strconv.Atoi(idx)
+			if err != nil || n.Kind != yamlv3.SequenceNode || i < 0 || i >= len(n.Content) {
+				return nil
+			}
+			n, rest = n.Content[i], strings.TrimPrefix(after, "[")
+		}
+	}
+	return n
 }
 
 // lookup follows mapping keys from n.

@@ -13,8 +13,8 @@ import (
 
 // Defaults of DrillConfig.
 var (
-	// DefaultEpoch is where the drill's virtual time starts: the date of the
-	// runbook's example backup (ml-backup-daily-20240115).
+	// DefaultEpoch is where the drill's virtual time starts: a fixed date,
+	// so drills repeat.
 	DefaultEpoch = time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC)
 )
 
@@ -45,8 +45,9 @@ type DrillConfig struct {
 	// restore; Backup holds the backup bucket (default: DR, a cross-region
 	// backup that survives the primary). Primary and DR are required.
 	Primary, DR, Backup storage.Store
-	// Registry and BackupBucket name the buckets (defaults
-	// storage.RegistryBucket and storage.BackupBucket).
+	// Registry and BackupBucket name the model bucket the drill publishes
+	// to, backs up and loses, and the backup bucket. Default (both empty):
+	// the Schedule's Buckets, the platform's own names.
 	Registry, BackupBucket string
 	// Wipe allows the drill to empty the buckets it uses when they hold
 	// objects; without it non-empty buckets are refused (framework.ErrRefused).
@@ -111,11 +112,14 @@ func (c DrillConfig) withDefaults(ctx context.Context) (DrillConfig, error) {
 	if c.Epoch.IsZero() {
 		c.Epoch = DefaultEpoch
 	}
-	if c.Registry == "" {
-		c.Registry = storage.RegistryBucket
+	if c.Registry == "" && c.BackupBucket == "" {
+		if c.Schedule.Buckets.IsZero() {
+			return c, fmt.Errorf("rpo drill: %s: %s: %w", c.Schedule.ID(), noBuckets(c.Schedule), framework.ErrInvalid)
+		}
+		c.Registry, c.BackupBucket = c.Schedule.Buckets.Model, c.Schedule.Buckets.Backup
 	}
-	if c.BackupBucket == "" {
-		c.BackupBucket = storage.BackupBucket
+	if err := (storage.Buckets{Model: c.Registry, Backup: c.BackupBucket}).Validate(); err != nil {
+		return c, fmt.Errorf("rpo drill: %s: %w", c.Schedule, err)
 	}
 	if c.Logger == nil {
 		c.Logger = framework.Logger(ctx)
@@ -180,4 +184,13 @@ func randomFault(cfg DrillConfig) (time.Time, error) {
 	r := rand.New(rand.NewPCG(cfg.Seed, 0x5eed))
 	secs := int64(cfg.RandomWindow / time.Second)
 	return first.Add(time.Duration(1+r.Int64N(max(secs, 1))) * time.Second), nil
+}
+
+// noBuckets says why a schedule names no buckets to drill.
+func noBuckets(s *Schedule) string {
+	why := fmt.Sprintf("it copies no bucket, and the CronJobs of %s do not copy exactly one pair of buckets with %s", s.Source.File, SyncHint)
+	if s.Kind == KindCronJob {
+		why = fmt.Sprintf("its job runs no %s in %s[].command or args", SyncHint, JobContainersField)
+	}
+	return "no buckets to drill: " + why + " (the model bucket is the source, the backup bucket the destination; a topology names them with storage.modelBucket and storage.backupBucket)"
 }

@@ -177,8 +177,8 @@ func TestRPODrillDetectsDamagedBackups(t *testing.T) {
 func TestRestoreNeverWritesDamagedObjects(t *testing.T) {
 	ctx := drillCtx(t)
 	_, _, cfg := regions(t)
-	backup, target := cfg.DR.Bucket(storage.BackupBucket), cfg.DR.Bucket("restore-target")
-	src := cfg.Primary.Bucket(storage.RegistryBucket)
+	backup, target := cfg.DR.Bucket("test-models-backup"), cfg.DR.Bucket("restore-target")
+	src := cfg.Primary.Bucket("test-models")
 	for _, b := range []storage.Bucket{backup, src} {
 		if err := storage.EnsureBucket(ctx, b); err != nil {
 			t.Fatal(err)
@@ -257,7 +257,7 @@ func TestRPODrillMissingBackupBucket(t *testing.T) {
 	}
 	// The backup job itself refuses to run without its bucket, too.
 	ctx := drillCtx(t)
-	job := &Job{Schedule: cfg.Schedule, Source: cfg.Primary.Bucket(storage.RegistryBucket), Target: cfg.DR.Bucket("gone")}
+	job := &Job{Schedule: cfg.Schedule, Source: cfg.Primary.Bucket(cfg.Schedule.Buckets.Model), Target: cfg.DR.Bucket("gone")}
 	if _, err := job.Run(ctx, DefaultEpoch); !errors.Is(err, framework.ErrNotFound) || !strings.Contains(err.Error(), "model-registry-backup") {
 		t.Errorf("backup job without bucket: %v", err)
 	}
@@ -267,7 +267,7 @@ func TestRPODrillRefusesNonEmptyBuckets(t *testing.T) {
 	_, _, cfg := regions(t)
 	cfg.Schedule = scheduleFrom(t, referenceBackup, "model-registry-backup")
 	ctx := drillCtx(t)
-	if err := storage.Seed(ctx, cfg.Primary, storage.DefaultModel(storage.SeedVersion, DefaultEpoch)); err != nil {
+	if err := storage.Seed(ctx, cfg.Primary, cfg.Schedule.Buckets, storage.DefaultModel(storage.SeedVersion, DefaultEpoch)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := RunDrill(ctx, cfg); !errors.Is(err, framework.ErrRefused) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/storage"
 )
 
 // Every schedule of the reference is drilled, and the schedule analysis
@@ -19,6 +20,7 @@ func TestRunDrillsEverySchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	yearly := mustSchedule(t, "0 0 1 1 *", "") // fires once in the horizon: cannot be drilled
+	DefaultBuckets([]*Schedule{yearly}, scheds[0].Buckets, scheds[0].BucketsFrom)
 	all := append(append([]*Schedule{}, scheds...), yearly)
 	rep, err := RunDrills(drillCtx(t), cfg, all)
 	if !errors.Is(err, framework.ErrInvalid) || !strings.Contains(err.Error(), "fires only once") {
@@ -63,5 +65,45 @@ func TestRunDrillsNoSchedule(t *testing.T) {
 	_, _, cfg := regions(t)
 	if _, err := RunDrills(drillCtx(t), cfg, nil); !errors.Is(err, framework.ErrInvalid) {
 		t.Errorf("no schedule: %v", err)
+	}
+}
+
+// The second platform's schedules are drilled with its own buckets, read
+// from its CronJob's sync command: the restore lands in its model bucket in
+// the DR region, and no bucket of another platform is touched.
+func TestRunDrillsSecondPlatformBuckets(t *testing.T) {
+	_, _, cfg := regions(t)
+	scheds, err := ScheduleFromFile("../../fixtures/second/backup.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := drillCtx(t)
+	rep, err := RunDrills(ctx, cfg, scheds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := storage.Buckets{Model: "recsys-models", Backup: "recsys-models-dr"}
+	if len(rep.Drills) != 2 {
+		t.Fatalf("%d drills, want both schedules", len(rep.Drills))
+	}
+	for _, d := range rep.Drills {
+		for _, res := range d.Report.Results {
+			if res.Buckets != want || !strings.Contains(res.BucketsFrom, "second/backup.yaml:30") || res.Restored == 0 {
+				t.Errorf("%s %s: buckets %+v from %q, %d restored", d.Schedule, res.Scenario, res.Buckets, res.BucketsFrom, res.Restored)
+			}
+		}
+	}
+	for name, exists := range map[string]bool{want.Model: true, want.Backup: true, "model-registry": false, "model-registry-backup": false} {
+		ok, err := storage.BucketExists(ctx, cfg.DR.Bucket(name))
+		if err != nil || ok != exists {
+			t.Errorf("DR bucket %s exists = %v (%v), want %v", name, ok, err, exists)
+		}
+	}
+	var text strings.Builder
+	if err := rep.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "buckets         recsys-models → recsys-models-dr (from ") {
+		t.Errorf("text does not name the buckets:\n%s", text.String())
 	}
 }

@@ -9,18 +9,18 @@ import (
 	"gameday.io/gameday/framework/storage"
 )
 
-// Job is the model-registry backup CronJob's intent, done with the S3
-// client:
+// Job is the intent of a platform's model backup CronJob, done with the S3
+// client: it copies the model bucket into the backup bucket, as
 //
-//	aws s3 sync s3://model-registry s3://model-registry-backup
-//	aws s3 cp s3://model-registry-backup/manifest.json s3://model-registry-backup/manifest-$(date +%Y%m%d).json
+//	aws s3 sync s3://MODEL-BUCKET s3://BACKUP-BUCKET
 //
+// does, and writes a manifest of the backup next to it under a dated name.
 // The sync copies new and changed objects; the manifest lists every object of
 // the backup with its size and SHA-256 and is then copied to its dated name.
 type Job struct {
 	// Schedule is the CronJob (or other schedule) the job stands for.
 	Schedule *Schedule
-	// Source is the model registry, Target the backup bucket.
+	// Source is the platform's model bucket, Target its backup bucket.
 	Source, Target storage.Bucket
 }
 

@@ -60,6 +60,11 @@ type RPOResult struct {
 	// the achieved virtual seconds per real second.
 	ClockFactor float64 `json:"clockFactor"`
 	Compression float64 `json:"compression"`
+	// Buckets are the model bucket lost and restored and the backup bucket;
+	// BucketsFrom is where their names were read ("" when the drill was
+	// given them).
+	Buckets     storage.Buckets `json:"buckets"`
+	BucketsFrom string          `json:"bucketsFrom,omitempty"`
 	// Window is the backup window the fault fell into: from the last backup
 	// that completed before it to the next one (see CompletedWindowAt).
 	Window Window `json:"window"`
@@ -139,6 +144,7 @@ func (r *RPOReport) WriteText(w io.Writer) error {
 	for _, res := range r.Results {
 		fmt.Fprintf(&b, "\n%s: RPO %s (%s)\n", res.Scenario, res.RPO, map[bool]string{true: "met", false: "MISSED"}[res.Met])
 		fmt.Fprintf(&b, "  schedule        %s %q (%s)\n", res.ScheduleName, res.Schedule, res.Source)
+		fmt.Fprintf(&b, "  buckets         %s%s\n", res.Buckets, from(res.BucketsFrom))
 		fmt.Fprintf(&b, "  backup window   %s → %s (gap %s)\n", stamp(res.Window.Last), stamp(res.Window.Next), res.Window.Gap)
 		fmt.Fprintf(&b, "  backup duration %s counted (%s measured); worst loss %s = gap + duration\n", res.BackupDuration, res.MeasuredBackupDuration, res.Window.WorstLoss)
 		fmt.Fprintf(&b, "  storage lost    %s%s\n", stamp(res.FaultAt), inProgress(&res))
@@ -162,6 +168,13 @@ func (r *RPOReport) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func from(where string) string {
+	if where == "" {
+		return ""
+	}
+	return " (from " + where + ")"
 }
 
 func stamp(t time.Time) string {

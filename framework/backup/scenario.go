@@ -65,6 +65,10 @@ func runScenario(ctx context.Context, cfg DrillConfig, name Scenario, l loss) (*
 	res := &RPOResult{
 		Scenario: name, Seed: cfg.Seed, Schedule: cfg.Schedule.Expr, ScheduleName: cfg.Schedule.ID(),
 		Source: cfg.Schedule.Source.String(), ClockFactor: cfg.ClockFactor, Objective: Duration(cfg.Objective),
+		Buckets: storage.Buckets{Model: cfg.Registry, Backup: cfg.BackupBucket},
+	}
+	if res.Buckets == cfg.Schedule.Buckets {
+		res.BucketsFrom = cfg.Schedule.BucketsFrom
 	}
 	log.Info("rpo scenario", "from", start, "fault", l.at, "beforeBackupAt", l.before)
 

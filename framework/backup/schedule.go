@@ -8,6 +8,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/storage"
 )
 
 // Source is where something was read: file and line.
@@ -37,6 +38,13 @@ type Schedule struct {
 	TimeZone string `json:"timeZone,omitempty"`
 	// Source is the file and line of the expression.
 	Source Source `json:"source"`
+	// Buckets are the model bucket the schedule's backup copies and the
+	// bucket it copies to: a CronJob's own copy command's source and
+	// destination; for a schedule that copies no bucket (a Velero Schedule)
+	// those of the file's bucket-copying CronJob, or of the topology. Zero
+	// when unknown. BucketsFrom says where they were read.
+	Buckets     storage.Buckets `json:"buckets,omitzero"`
+	BucketsFrom string          `json:"bucketsFrom,omitempty"`
 
 	cron cron.Schedule
 }
@@ -109,4 +117,36 @@ func (s *Schedule) ID() string {
 // String names the schedule, its expression and where it was written.
 func (s *Schedule) String() string {
 	return fmt.Sprintf("%s schedule %q (%s)", s.ID(), s.Expr, s.Source)
+}
+
+// DefaultBuckets gives every schedule of scheds that names no buckets b,
+// read from from (e.g. the topology's storage section). Zero b changes
+// nothing.
+func DefaultBuckets(scheds []*Schedule, b storage.Buckets, from string) {
+	if b.IsZero() {
+		return
+	}
+	for _, s := range scheds {
+		if s.Buckets.IsZero() {
+			s.Buckets, s.BucketsFrom = b, from
+		}
+	}
+}
+
+// shareBuckets gives the schedules that copy no bucket (Velero Schedules)
+// the buckets the file's CronJobs copy, when they all copy the same pair.
+func shareBuckets(scheds []*Schedule) {
+	var from *Schedule
+	for _, s := range scheds {
+		switch {
+		case s.Buckets.IsZero():
+		case from == nil:
+			from = s
+		case from.Buckets != s.Buckets:
+			return // several pairs: which one a Velero Schedule backs up is unknown
+		}
+	}
+	if from != nil {
+		DefaultBuckets(scheds, from.Buckets, from.BucketsFrom)
+	}
 }

@@ -43,6 +43,9 @@ type AgentConfig struct {
 	// HostAddress is where pods reach the data plane's storage (default
 	// 127.0.0.1: pods served on this machine).
 	HostAddress string
+	// Buckets are the platform's model and backup buckets (zero: read from
+	// the platform's backup CronJob, else the environment's topology file).
+	Buckets storage.Buckets
 	// Credentials are the S3 root keys of every region's storage.
 	AccessKey, SecretKey string
 	Logger               *slog.Logger
@@ -92,6 +95,11 @@ func StartAgent(ctx context.Context, cfg AgentConfig) (a *Agent, err error) {
 	}
 	if cfg.AccessKey == "" || cfg.SecretKey == "" {
 		return nil, fmt.Errorf("data plane: S3 credentials are required: %w", framework.ErrInvalid)
+	}
+	if cfg.Buckets.IsZero() {
+		if cfg.Buckets, err = platformBuckets(cfg); err != nil {
+			return nil, fmt.Errorf("data plane: %w", err)
+		}
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a = &Agent{cfg: cfg, log: cfg.Logger, cancel: cancel, faults: newFaultTable(), repl: map[string]*storage.Replicator{}}
@@ -161,7 +169,7 @@ func (a *Agent) startRegion(ctx, runCtx context.Context, index int, r framework.
 	if r.Role == framework.RolePrimary {
 		model = storage.DefaultModel(storage.SeedVersion, time.Now())
 	}
-	if err := storage.Seed(ctx, st, model); err != nil {
+	if err := storage.Seed(ctx, st, a.cfg.Buckets, model); err != nil {
 		return rp, err
 	}
 	rp.gw, err = gateway.New(r.Name, append(a.mesh.GatewayOptions(), gateway.WithLogger(log))...)
@@ -221,7 +229,7 @@ func (a *Agent) serverSpec(rp *regionPlane) func(pod *corev1.Pod, node *corev1.N
 			Binary: filepath.Join(a.cfg.BinDir, "inference-sim"),
 			Args: []string{
 				"--region", rp.name, "--zone", node.Labels[topology.LabelZone], "--node", node.Name, "--pod", pod.Name,
-				"--s3-endpoint", rp.cache.URL(), "--s3-region", rp.name,
+				"--s3-endpoint", rp.cache.URL(), "--s3-region", rp.name, "--model-bucket", a.cfg.Buckets.Model,
 				"--load-timeout", "0", "--log-format", "json",
 			},
 			Env: []string{"S3_ACCESS_KEY=" + a.cfg.AccessKey, "S3_SECRET_KEY=" + a.cfg.SecretKey},
@@ -241,7 +249,7 @@ func (a *Agent) startStorageReplication(ctx, runCtx context.Context) error {
 		if rp == primary {
 			continue
 		}
-		r, err := storage.NewReplicator(primary.server.Endpoint(), rp.server.Endpoint(),
+		r, err := storage.NewReplicator(primary.server.Endpoint(), rp.server.Endpoint(), a.cfg.Buckets.Model,
 			storage.WithReplicationInterval(max(a.cfg.Timeouts.Scale(10*time.Second), 500*time.Millisecond)),
 			storage.WithReplicatorLogger(a.log.With("replication", primary.name+"->"+rp.name)))
 		if err != nil {

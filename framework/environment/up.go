@@ -15,6 +15,7 @@ import (
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/backup"
 	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/topology"
 )
@@ -140,6 +141,10 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			for _, n := range w.Notes {
 				o.Logger.Info("platform", "workload", w.Name(), "note", n)
 			}
+		}
+		// The data plane seeds and serves the platform's own model bucket.
+		if _, _, err := backup.PlatformBuckets(plat, topo); err != nil {
+			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
 		}
 	}
 	unlock, err := store.Lock(o.Name)

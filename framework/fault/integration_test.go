@@ -100,6 +100,10 @@ func TestZoneOutageIntegration(t *testing.T) {
 	f.settled()
 }
 
+// referenceModelBucket is the reference platform's model bucket (its backup
+// CronJob copies it), which the test environment serves.
+const referenceModelBucket = "model-registry"
+
 func TestStorageOutageIntegration(t *testing.T) {
 	f := newFixture(t)
 	creds, err := env.Store.LoadCredentials(env.Record.Name)
@@ -107,11 +111,11 @@ func TestStorageOutageIntegration(t *testing.T) {
 	region, _ := env.Record.Region("europe-west1")
 	st, err := storage.NewStore(storage.Endpoint{URL: region.StorageURL, Region: region.Name, AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, PathStyle: true}, 5*time.Second)
 	f.g.Expect(err).NotTo(HaveOccurred())
-	_, err = storage.Get(f.ctx, st.Bucket(storage.RegistryBucket), storage.DefaultModelKey)
+	_, err = storage.Get(f.ctx, st.Bucket(referenceModelBucket), storage.DefaultModelKey)
 	f.g.Expect(err).NotTo(HaveOccurred(), "the model loads through the regional cache before the fault")
 
 	e := f.inject("storage-outage region=europe-west1 mode=cache-error duration=2m")
-	_, err = storage.Get(f.ctx, st.Bucket(storage.RegistryBucket), storage.DefaultModelKey)
+	_, err = storage.Get(f.ctx, st.Bucket(referenceModelBucket), storage.DefaultModelKey)
 	f.g.Expect(err).To(HaveOccurred(), "model storage of europe-west1 fails during the outage")
 	f.g.Expect(err.Error()).To(ContainSubstring("503"))
 	// Running servers keep serving from memory.
@@ -142,7 +146,7 @@ func TestStorageOutageIntegration(t *testing.T) {
 	}).WithTimeout(20*time.Second).WithPolling(500*time.Millisecond).Should(Succeed(), "killed %v", kill.Result.Killed)
 
 	f.revert(e)
-	_, err = storage.Get(f.ctx, st.Bucket(storage.RegistryBucket), storage.DefaultModelKey)
+	_, err = storage.Get(f.ctx, st.Bucket(referenceModelBucket), storage.DefaultModelKey)
 	f.g.Expect(err).NotTo(HaveOccurred(), "model storage answers again after the revert")
 	f.settled()
 }
@@ -180,7 +184,7 @@ func TestPartitionIntegration(t *testing.T) {
 		r, _ := env.Record.Region(region)
 		st, err := storage.NewStore(storage.Endpoint{URL: r.StorageBackendURL, Region: r.Name, AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, PathStyle: true}, 5*time.Second)
 		f.g.Expect(err).NotTo(HaveOccurred())
-		return st.Bucket(storage.RegistryBucket)
+		return st.Bucket(referenceModelBucket)
 	}
 	e := f.inject("partition region=us-east1 peer=europe-west1 duration=2m")
 	key := fmt.Sprintf("models/partition-test/%d.json", time.Now().UnixNano())

@@ -27,7 +27,7 @@ func init() {
 		},
 		DefaultHold: func(t framework.Timeouts) time.Duration { return max(t.Scale(150*time.Second), 10*time.Second) },
 		// The pods' requests to model storage fail (error modes) or hang
-		// (timeout modes).
+		// (timeout modes): every HTTPS request, whatever the bucket.
 		ChaosMesh: func(p *Plan, sel Selector) (any, error) {
 			actions := chaosv1alpha1.PodHttpChaosActions{}
 			switch storage.CacheFault(p.Spec.Mode) {
@@ -39,7 +39,7 @@ func init() {
 			return &chaosv1alpha1.HTTPChaos{TypeMeta: chaosType("HTTPChaos"), ObjectMeta: chaosMeta(p, sel), Spec: chaosv1alpha1.HTTPChaosSpec{
 				PodSelector: chaosv1alpha1.PodSelector{Selector: podSelector(sel, p.Spec.Region), Mode: chaosv1alpha1.AllMode},
 				Target:      chaosv1alpha1.PodHttpRequest, PodHttpChaosActions: actions, Port: 443,
-				Path: ptr.To("/" + storage.RegistryBucket + "/*"), Duration: ptr.To(p.Spec.Duration.String()),
+				Duration: ptr.To(p.Spec.Duration.String()),
 			}}, nil
 		},
 	})

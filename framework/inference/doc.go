@@ -23,7 +23,7 @@
 // why a pod is unready ("model not loaded: NoSuchKey: ...").
 //
 // Model loading: at Serve the server fetches its artifact from a ModelSource
-// (S3Source in production: storage.RegistryBucket / storage.DefaultModelKey,
+// (S3Source in production: the platform's model bucket / storage.DefaultModelKey,
 // checksum verified against the object's x-amz-meta-sha256) and retries with
 // capped exponential backoff until it succeeds or the load timeout passes.
 // When it gives up, readiness stays false with the last reason and liveness

@@ -68,6 +68,9 @@ func testModel(t *testing.T) (*storage.Model, []byte, string) {
 	return m, b, sum
 }
 
+// testModelBucket is the tests' model bucket.
+const testModelBucket = "test-models"
+
 func testEndpoint(url string) storage.Endpoint {
 	return storage.Endpoint{URL: url, AccessKey: "test", SecretKey: "test-secret", PathStyle: true}
 }

@@ -53,14 +53,14 @@ func TestLoadFromS3(t *testing.T) {
 		wantReason string
 	}{
 		{name: "loads and verifies", setup: func(f *fakeS3) {
-			f.put(storage.RegistryBucket, storage.DefaultModelKey, artifact, sum)
+			f.put(testModelBucket, storage.DefaultModelKey, artifact, sum)
 		}, wantReady: true},
-		{name: "model missing", setup: func(*fakeS3) {}, wantReason: "model not loaded: NoSuchKey: s3://model-registry/models/default/model.json"},
+		{name: "model missing", setup: func(*fakeS3) {}, wantReason: "model not loaded: NoSuchKey: s3://" + testModelBucket + "/models/default/model.json"},
 		{name: "checksum mismatch", setup: func(f *fakeS3) {
-			f.put(storage.RegistryBucket, storage.DefaultModelKey, artifact, strings.Repeat("0", 64))
+			f.put(testModelBucket, storage.DefaultModelKey, artifact, strings.Repeat("0", 64))
 		}, wantReason: "checksum"},
 		{name: "no checksum metadata", setup: func(f *fakeS3) {
-			f.put(storage.RegistryBucket, storage.DefaultModelKey, artifact, "")
+			f.put(testModelBucket, storage.DefaultModelKey, artifact, "")
 		}, wantReason: "has no x-amz-meta-sha256"},
 		{name: "storage down", setup: func(*fakeS3) {}, endpoint: func(string) string { return closedPortURL(t) },
 			wantReason: "model not loaded: storage unreachable at http://127.0.0.1:"},
@@ -73,7 +73,7 @@ func TestLoadFromS3(t *testing.T) {
 			if tt.endpoint != nil {
 				ep = tt.endpoint(ep)
 			}
-			src, err := inference.NewS3Source(testEndpoint(ep), storage.RegistryBucket, storage.DefaultModelKey, time.Second)
+			src, err := inference.NewS3Source(testEndpoint(ep), testModelBucket, storage.DefaultModelKey, time.Second)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +101,7 @@ func TestLoadFromS3(t *testing.T) {
 func TestLoadGivesUpAfterTimeout(t *testing.T) {
 	f, s3srv := newFakeS3(t)
 	_ = f
-	src, err := inference.NewS3Source(testEndpoint(s3srv.URL), storage.RegistryBucket, storage.DefaultModelKey, time.Second)
+	src, err := inference.NewS3Source(testEndpoint(s3srv.URL), testModelBucket, storage.DefaultModelKey, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ func startVersityGW(t *testing.T) storage.Endpoint {
 	if testing.Short() {
 		t.Skip("integration test: needs bin/versitygw")
 	}
-	bin, err := filepath.Abs("../../../bin/versitygw")
+	bin, err := filepath.Abs("../../bin/versitygw")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +95,8 @@ func TestIntegrationLoadFromVersityGW(t *testing.T) {
 	model, artifact, sum := testModel(t)
 
 	t.Run("model missing stays unready", func(t *testing.T) {
-		putModel(t, ep, storage.RegistryBucket, "", nil, "")
-		src, err := inference.NewS3Source(ep, storage.RegistryBucket, storage.DefaultModelKey, 5*time.Second)
+		putModel(t, ep, testModelBucket, "", nil, "")
+		src, err := inference.NewS3Source(ep, testModelBucket, storage.DefaultModelKey, 5*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,13 +105,13 @@ func TestIntegrationLoadFromVersityGW(t *testing.T) {
 			code, body, _ := get(t, url+"/v2/health/ready")
 			reason := fmt.Sprint(body["reason"])
 			return code == http.StatusServiceUnavailable && srv.Status().Attempts >= 2 &&
-				strings.HasPrefix(reason, "model not loaded: NoSuchKey: s3://model-registry/models/default/model.json"), reason
+				strings.HasPrefix(reason, "model not loaded: NoSuchKey: s3://"+testModelBucket+"/models/default/model.json"), reason
 		})
 		t.Logf("readiness reason: %s", srv.Status().Reason)
 	})
 
 	t.Run("loads once the model is published", func(t *testing.T) {
-		src, err := inference.NewS3Source(ep, storage.RegistryBucket, storage.DefaultModelKey, 5*time.Second)
+		src, err := inference.NewS3Source(ep, testModelBucket, storage.DefaultModelKey, 5*time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +121,7 @@ func TestIntegrationLoadFromVersityGW(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		bucket, key := storage.RegistryBucket, storage.DefaultModelKey
+		bucket, key := testModelBucket, storage.DefaultModelKey
 		if _, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: &bucket, Key: &key,
 			Body: bytes.NewReader(artifact), Metadata: map[string]string{storage.MetaSHA256: sum}}); err != nil {
 			t.Fatal(err)

@@ -21,7 +21,8 @@ type ModelSource interface {
 	// retries). Its error text becomes the readiness reason, so it should say
 	// what went wrong in an operator's words, e.g. "NoSuchKey: s3://...".
 	Fetch(ctx context.Context) (*storage.Model, error)
-	// String names the artifact, e.g. s3://model-registry/models/default/model.json.
+	// String names the artifact: s3://BUCKET/KEY, the platform's model bucket
+	// and the artifact's key.
 	String() string
 }
 

@@ -25,10 +25,10 @@ func TestCacheWithVersitygw(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Seed(ctx, viaCache, DefaultModel(SeedVersion, time.Unix(0, 0))); err != nil {
+	if err := Seed(ctx, viaCache, testBuckets, DefaultModel(SeedVersion, time.Unix(0, 0))); err != nil {
 		t.Fatalf("seed through the cache (signed PUTs pass through): %v", err)
 	}
-	reg := viaCache.Bucket(RegistryBucket)
+	reg := viaCache.Bucket(testBuckets.Model)
 	for i := range 3 {
 		if _, err := LoadModel(ctx, reg, DefaultModelKey); err != nil {
 			t.Fatalf("load %d through the cache: %v", i, err)
@@ -57,7 +57,7 @@ func TestCacheWithVersitygw(t *testing.T) {
 	if _, err := LoadModel(ctx, reg, DefaultModelKey); err != nil {
 		t.Errorf("cached model during backend outage: %v", err)
 	}
-	other := Bucket{Client: noRetry, Name: RegistryBucket, Server: ep.URL}
+	other := Bucket{Client: noRetry, Name: testBuckets.Model, Server: ep.URL}
 	if _, err := LoadModel(ctx, other, "models/other/model.json"); err == nil || errors.Is(err, framework.ErrNotFound) {
 		t.Errorf("uncached model during backend outage: %v, want a 503 failure", err)
 	}

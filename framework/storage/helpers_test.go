@@ -8,6 +8,9 @@ import (
 	"time"
 )
 
+// testBuckets are the model and backup buckets of the tests' platform.
+var testBuckets = Buckets{Model: "test-models", Backup: "test-models-backup"}
+
 // serverBinary is bin/versitygw of this repository (built by make tools).
 func serverBinary() string {
 	_, file, _, _ := runtime.Caller(0)

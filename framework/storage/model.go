@@ -10,13 +10,8 @@ import (
 	"gameday.io/gameday/framework"
 )
 
-// Well-known buckets and keys of the reference platform.
+// Keys of model artifacts. The buckets are the platform's (Buckets).
 const (
-	// RegistryBucket holds published models in the primary region and is
-	// replicated to the DR region.
-	RegistryBucket = "model-registry"
-	// BackupBucket receives the model-registry CronJob's sync.
-	BackupBucket = "model-registry-backup"
 	// DefaultModelKey is the artifact every inference server loads at start.
 	DefaultModelKey = "models/default/model.json"
 	// MetaSHA256 is the object metadata key holding the artifact's checksum

@@ -24,7 +24,7 @@ const DefaultReplicationTimeout = 5 * time.Second
 // ErrPartitioned marks traffic refused by the inter-region partition fault.
 var ErrPartitioned = errors.New("inter-region partition")
 
-// Replicator copies the primary region's model registry to the DR region's,
+// Replicator copies the primary region's model bucket to the DR region's,
 // like S3 cross-region replication: continuously, at an interval, new and
 // changed objects only, deletes not replicated. Its partition switch cuts the
 // traffic to the destination region, so replication fails until it is
@@ -60,18 +60,6 @@ func WithReplicationTimeout(d time.Duration) ReplicatorOption {
 	return func(r *Replicator) error { r.timeout = d; return nil }
 }
 
-// WithReplicatedBucket replicates bucket name instead of RegistryBucket (same
-// name on both sides).
-func WithReplicatedBucket(name string) ReplicatorOption {
-	return func(r *Replicator) error {
-		if name == "" {
-			return fmt.Errorf("replicated bucket: empty name: %w", framework.ErrInvalid)
-		}
-		r.src.Name, r.dst.Name = name, name
-		return nil
-	}
-}
-
 // WithReplicatorLogger sets the logger (default: discard).
 func WithReplicatorLogger(l *slog.Logger) ReplicatorOption {
 	return func(r *Replicator) error { r.log = l; return nil }
@@ -98,10 +86,14 @@ type ReplicationStatus struct {
 	created             time.Time
 }
 
-// NewReplicator replicates src's model registry to dst's.
-func NewReplicator(src, dst Endpoint, opts ...ReplicatorOption) (*Replicator, error) {
+// NewReplicator replicates bucket (the platform's model bucket, the same
+// name on both sides) from src to dst.
+func NewReplicator(src, dst Endpoint, bucket string, opts ...ReplicatorOption) (*Replicator, error) {
+	if err := CheckBucketName(bucket); err != nil {
+		return nil, fmt.Errorf("replicated bucket: %w", err)
+	}
 	r := &Replicator{interval: DefaultReplicationInterval, timeout: DefaultReplicationTimeout, log: framework.DiscardLogger()}
-	r.src.Name, r.dst.Name = RegistryBucket, RegistryBucket
+	r.src.Name, r.dst.Name = bucket, bucket
 	for _, o := range opts {
 		if err := o(r); err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,8 +29,8 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 func TestReplicator(t *testing.T) {
 	ctx := context.Background()
 	primary, dr := startTestServer(t, "us-east1"), startTestServer(t, "eu-west1")
-	src, dst := testBucket(t, primary, RegistryBucket), testBucket(t, dr, RegistryBucket)
-	r, err := NewReplicator(primary.Endpoint(), dr.Endpoint(), WithReplicationInterval(50*time.Millisecond))
+	src, dst := testBucket(t, primary, testBuckets.Model), testBucket(t, dr, testBuckets.Model)
+	r, err := NewReplicator(primary.Endpoint(), dr.Endpoint(), testBuckets.Model, WithReplicationInterval(50*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,10 +76,15 @@ func TestReplicator(t *testing.T) {
 
 func TestReplicatorOptions(t *testing.T) {
 	ep := Endpoint{URL: "http://127.0.0.1:1", AccessKey: "a", SecretKey: "b"}
-	if _, err := NewReplicator(ep, ep, WithReplicationInterval(0)); !errors.Is(err, framework.ErrInvalid) {
+	if _, err := NewReplicator(ep, ep, testBuckets.Model, WithReplicationInterval(0)); !errors.Is(err, framework.ErrInvalid) {
 		t.Errorf("zero interval: %v", err)
 	}
-	if _, err := NewReplicator(ep, Endpoint{URL: "http://127.0.0.1:1"}); !errors.Is(err, framework.ErrInvalid) {
+	if _, err := NewReplicator(ep, Endpoint{URL: "http://127.0.0.1:1"}, testBuckets.Model); !errors.Is(err, framework.ErrInvalid) {
 		t.Errorf("no credentials: %v", err)
+	}
+	for _, bucket := range []string{"", "$MODEL_BUCKET", "Models"} {
+		if _, err := NewReplicator(ep, ep, bucket); !errors.Is(err, framework.ErrInvalid) || !strings.Contains(err.Error(), "replicated bucket") {
+			t.Errorf("bucket %q: %v, want an ErrInvalid naming the replicated bucket", bucket, err)
+		}
 	}
 }

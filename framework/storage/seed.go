@@ -50,11 +50,14 @@ func LoadModel(ctx context.Context, b Bucket, key string) (*Model, error) {
 const SeedVersion = "v1"
 
 // Seed prepares one region's storage the way `gameday up` leaves it: the
-// model-registry and model-registry-backup buckets exist and, when model is
-// not nil, it is stored at DefaultModelKey in model-registry. Seeding twice
-// overwrites the model.
-func Seed(ctx context.Context, st Store, model *Model) error {
-	for _, name := range []string{RegistryBucket, BackupBucket} {
+// platform's model and backup buckets exist and, when model is not nil, it
+// is stored at DefaultModelKey in the model bucket. Seeding twice overwrites
+// the model. Invalid bucket names are an error wrapping framework.ErrInvalid.
+func Seed(ctx context.Context, st Store, b Buckets, model *Model) error {
+	if err := b.Validate(); err != nil {
+		return fmt.Errorf("seed %s: %w", st.URL, err)
+	}
+	for _, name := range []string{b.Model, b.Backup} {
 		if err := EnsureBucket(ctx, st.Bucket(name)); err != nil {
 			return fmt.Errorf("seed %s: %w", st.URL, err)
 		}
@@ -62,7 +65,7 @@ func Seed(ctx context.Context, st Store, model *Model) error {
 	if model == nil {
 		return nil
 	}
-	if _, err := PutModel(ctx, st.Bucket(RegistryBucket), DefaultModelKey, model); err != nil {
+	if _, err := PutModel(ctx, st.Bucket(b.Model), DefaultModelKey, model); err != nil {
 		return fmt.Errorf("seed %s: %w", st.URL, err)
 	}
 	return nil

@@ -89,7 +89,7 @@ func TestServerKeepsDataAcrossRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Seed(ctx, st, DefaultModel(SeedVersion, time.Unix(0, 0))); err != nil {
+	if err := Seed(ctx, st, testBuckets, DefaultModel(SeedVersion, time.Unix(0, 0))); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Stop(ctx); err != nil {
@@ -105,7 +105,7 @@ func TestServerKeepsDataAcrossRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := LoadModel(ctx, st2.Bucket(RegistryBucket), DefaultModelKey)
+	m, err := LoadModel(ctx, st2.Bucket(testBuckets.Model), DefaultModelKey)
 	if err != nil {
 		t.Fatal(err)
 	}

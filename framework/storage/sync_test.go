@@ -17,15 +17,15 @@ func TestSeedAndLoadModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Date(2024, 1, 15, 0, 0, 0, 0, time.UTC)
-	if err := Seed(ctx, st, DefaultModel(SeedVersion, at)); err != nil {
+	if err := Seed(ctx, st, testBuckets, DefaultModel(SeedVersion, at)); err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range []string{RegistryBucket, BackupBucket} {
+	for _, b := range []string{testBuckets.Model, testBuckets.Backup} {
 		if ok, err := BucketExists(ctx, st.Bucket(b)); !ok || err != nil {
 			t.Errorf("bucket %s after seed: %v %v", b, ok, err)
 		}
 	}
-	reg := st.Bucket(RegistryBucket)
+	reg := st.Bucket(testBuckets.Model)
 	h, err := Head(ctx, reg, DefaultModelKey)
 	if err != nil {
 		t.Fatal(err)
@@ -64,10 +64,10 @@ func TestSeedAndLoadModel(t *testing.T) {
 func TestSync(t *testing.T) {
 	ctx := context.Background()
 	a, b := startTestServer(t, "us-east1"), startTestServer(t, "eu-west1")
-	src := testBucket(t, a, RegistryBucket)
+	src := testBucket(t, a, testBuckets.Model)
 	for name, dst := range map[string]Bucket{
-		"across servers": testBucket(t, b, RegistryBucket),
-		"same server":    testBucket(t, a, BackupBucket),
+		"across servers": testBucket(t, b, testBuckets.Model),
+		"same server":    testBucket(t, a, testBuckets.Backup),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := Empty(ctx, src); err != nil {

@@ -79,6 +79,19 @@ func TestParseOverrides(t *testing.T) {
 	}
 }
 
+func TestParseStorage(t *testing.T) {
+	topo, err := Parse("t.yaml", []byte(valid+"storage:\n  modelBucket: recsys-models\n  backupBucket: recsys-models-dr\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Storage{ModelBucket: "recsys-models", BackupBucket: "recsys-models-dr"}); topo.Storage != want {
+		t.Errorf("storage = %+v, want %+v", topo.Storage, want)
+	}
+	if topo, err = Parse("t.yaml", []byte(valid)); err != nil || topo.Storage != (Storage{}) {
+		t.Errorf("no storage section: %+v, %v", topo, err)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	cases := []struct {
 		name string
@@ -102,6 +115,11 @@ func TestParseErrors(t *testing.T) {
 		{"no regions", strings.Split(valid, "regions:")[0], []string{"regions: at least one region is required"}},
 		{"duplicate zone", strings.Replace(valid, "      gpus: 4\n", "      gpus: 4\n  - name: r1-a\n    nodes: 1\n", 1), []string{`t.yaml:16: regions[0].zones[1].name: zone "r1-a" is listed twice`}},
 		{"two documents", valid + "---\nkind: x\n", []string{"exactly one document"}},
+		{"one bucket", valid + "storage:\n  modelBucket: models\n", []string{"storage.backupBucket: is required when the other bucket is set"}},
+		{"same buckets", valid + "storage:\n  modelBucket: models\n  backupBucket: models\n", []string{`t.yaml:18: storage.backupBucket: must differ from storage.modelBucket "models"`}},
+		{"bad bucket", valid + "storage:\n  modelBucket: My_Models\n  backupBucket: models-dr\n", []string{`t.yaml:17: storage.modelBucket: "My_Models" is not a valid bucket name`}},
+		{"short bucket", valid + "storage:\n  modelBucket: m\n  backupBucket: models-dr\n", []string{`storage.modelBucket: "m" must be 3 to 63 characters long`}},
+		{"unknown storage field", valid + "storage:\n  bucket: models\n", []string{"field bucket not found"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -29,6 +29,9 @@ type Topology struct {
 	// Node is the default spec of every node.
 	Node    NodeSpec `yaml:"node"`
 	Regions []Region `yaml:"regions"`
+	// Storage names the platform's model storage when its manifests do not
+	// (no backup job copies the model bucket); optional.
+	Storage Storage `yaml:"storage,omitempty"`
 
 	// File is where it was read from ("" when parsed from memory).
 	File string `yaml:"-"`
@@ -37,6 +40,14 @@ type Topology struct {
 // Metadata names a topology.
 type Metadata struct {
 	Name string `yaml:"name"`
+}
+
+// Storage names a platform's buckets: ModelBucket holds the published
+// models (the inference servers load theirs from it), BackupBucket receives
+// its backups. Both or neither are set.
+type Storage struct {
+	ModelBucket  string `yaml:"modelBucket,omitempty"`
+	BackupBucket string `yaml:"backupBucket,omitempty"`
 }
 
 // NodeSpec describes one GPU node. Zero fields inherit from the enclosing level.

@@ -100,6 +100,28 @@ func (v *validator) topology(t *Topology) {
 	if len(t.Regions) > 0 && primaries != 1 {
 		v.fail("regions", "exactly one region must have role %s, found %d", framework.RolePrimary, primaries)
 	}
+	v.storage(t.Storage)
+}
+
+// storage checks the bucket names: both or neither, DNS names of 3 to 63
+// characters (S3's rule), different from each other.
+func (v *validator) storage(s Storage) {
+	if s == (Storage{}) {
+		return
+	}
+	for field, b := range map[string]string{"storage.modelBucket": s.ModelBucket, "storage.backupBucket": s.BackupBucket} {
+		switch {
+		case b == "":
+			v.fail(field, "is required when the other bucket is set")
+		case len(b) < 3 || len(b) > 63:
+			v.fail(field, "%q must be 3 to 63 characters long", b)
+		case len(validation.IsDNS1123Subdomain(b)) > 0:
+			v.fail(field, "%q is not a valid bucket name: %s", b, strings.Join(validation.IsDNS1123Subdomain(b), "; "))
+		}
+	}
+	if s.ModelBucket != "" && s.ModelBucket == s.BackupBucket {
+		v.fail("storage.backupBucket", "must differ from storage.modelBucket %q: a backup into the bucket it copies protects nothing", s.ModelBucket)
+	}
 }
 
 // node validates the fields a level sets; path names the level.

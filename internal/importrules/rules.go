@@ -5,6 +5,10 @@
 // scenario, suite, report, application or command package; imports point
 // down the layers of shared/DESIGN.md (core ← framework/<noun> ← scenarios
 // ← suites and internal/app ← cmd). A test holds the repository to them.
+//
+// FindNames finds names that code must not know: a test holds framework,
+// cmd, scenarios and internal free of the reference platform's names, which
+// only tests and fixtures may quote.
 package importrules
 
 import (

@@ -76,10 +76,10 @@ func zoneOutageEvents(i int) []evidence.Event {
 	return []evidence.Event{
 		ev(faultAt+8.7, "node/"+Primary+"-a-gpu-0", "NotReady (Unknown: NodeStatusUnknown)"),
 		ev(faultAt+8.8, "node/"+Primary+"-a-gpu-0", "taint added node.kubernetes.io/unreachable:NoExecute"),
-		ev(faultAt+18.9, "pod/inference-service-7d9c-a1", "deleting (DeletionByTaintManager)"),
-		ev(faultAt+19.0, "pod/inference-service-7d9c-x4", "created"),
-		ev(faultAt+19.1, "pod/inference-service-7d9c-x4", "scheduled to "+Primary+"-b-gpu-2"),
-		ev(faultAt+22.4, "pod/inference-service-7d9c-x4", "Ready"),
+		ev(faultAt+18.9, "pod/model-server-7d9c-a1", "deleting (DeletionByTaintManager)"),
+		ev(faultAt+19.0, "pod/model-server-7d9c-x4", "created"),
+		ev(faultAt+19.1, "pod/model-server-7d9c-x4", "scheduled to "+Primary+"-b-gpu-2"),
+		ev(faultAt+22.4, "pod/model-server-7d9c-x4", "Ready"),
 		ev(revertAt+1.2, "node/"+Primary+"-a-gpu-0", "Ready"),
 	}
 }
@@ -151,16 +151,16 @@ func rpoBackup(i int) evidence.Drill {
 		Targets:     evidence.Targets{Regions: []string{Primary}},
 		Start:       at(i, 0), End: at(i, 34),
 		Faults: []evidence.Fault{{
-			Kind: "storage-outage", Target: Primary + "/model-registry", JournalID: "j-0003",
+			Kind: "storage-outage", Target: Primary + "/models", JournalID: "j-0003",
 			InjectedAt: at(i, 12), RevertedAt: ptr(at(i, 19)),
-			Parameters: map[string]string{"bucket": "model-registry", "instant": "worst"},
+			Parameters: map[string]string{"bucket": "models", "instant": "worst"},
 		}},
 		Load:    []evidence.PhaseLoad{},
 		Windows: []evidence.Window{},
 		Objectives: []evidence.Objective{{
 			Name: "rpo", Description: "newest restored model version at most 1 h older than the loss",
 			Comparison: evidence.AtMost, Target: 3600, Achieved: evidence.Measured(21540), Unit: "s",
-			Method: "fault time minus the publication time of the newest version restored from model-registry-backup, every object's checksum verified; clock compressed 7200x",
+			Method: "fault time minus the publication time of the newest version restored from models-backup, every object's checksum verified; clock compressed 7200x",
 			Detail: "storage lost at 05:59:00 virtual, newest restored version published 00:00:00",
 		}},
 		Metrics: []evidence.Metric{
@@ -171,7 +171,7 @@ func rpoBackup(i int) evidence.Drill {
 		},
 		Findings: []evidence.Finding{{
 			ID: "rpo-backup-interval", Severity: evidence.SeverityError,
-			Message:  "the model-registry-backup CronJob runs every 6 h (0 */6 * * *): a loss just before a run loses up to 6 h of model versions, against a 1 h RPO",
+			Message:  "the models-backup CronJob runs every 6 h (0 */6 * * *): a loss just before a run loses up to 6 h of model versions, against a 1 h RPO",
 			Evidence: "fixtures/reference/backup.yaml:36",
 		}},
 	}
