@@ -43,7 +43,7 @@ func (d *drill) observation(crit measure.Criteria) *objectives.Observation {
 		Criteria: crit, Region: d.region, Primary: d.primary, Timeline: d.res.Timeline,
 		RTO: d.res.RTO, Failover: d.res.Failover, Capacity: d.res.Capacity, PDB: d.res.PDB, PDBRegion: d.spec.Region,
 		MinAvailable: d.minAvailable(), Fault: d.res.Fault, Events: d.events, Pending: d.pending,
-		Injected: d.injected, Reverted: d.reverted, Recovered: d.recovered,
+		Injected: d.injected, Reverted: d.reverted, Recovered: d.recovered, Hold: d.hold,
 		RecoveryWindow: s(d.s.Recovery, recoveryFor(d.env.Timeouts)), FailoverRule: d.failoverRuleText(),
 	}
 	d.mu.Lock()

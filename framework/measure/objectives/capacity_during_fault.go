@@ -15,13 +15,13 @@ type capacityDuringFault struct{ plain }
 
 func (capacityDuringFault) Evaluate(s Spec, o *Observation) evidence.Objective {
 	region := o.Region(or(s.Region, "primary"))
-	held := o.faultSeconds()
-	e := evidence.Objective{Name: "capacity restored in " + region + " while the fault holds", Comparison: evidence.AtMost, Target: target(s, held), Unit: "s",
+	e := evidence.Objective{Name: "capacity restored in " + region + " while the fault holds", Comparison: evidence.AtMost, Target: target(s, o.holdSeconds()), Unit: "s",
 		Method: "time from the fault to all desired replicas Ready again, while the fault still holds (kube Deployment status)"}
 	if o.Injected.IsZero() || o.Reverted.IsZero() {
 		e.Detail = "not measured: the drill ended before the fault ran its course"
 		return e
 	}
+	held := o.faultSeconds()
 	c := measure.FullCapacity(o.Capacity[region], o.Injected)
 	if c.Restored && !c.RestoredAt.After(o.Reverted) {
 		e.Achieved = evidence.Measured(c.Time.Seconds())

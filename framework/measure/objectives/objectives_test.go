@@ -46,6 +46,7 @@ func TestEvaluators(t *testing.T) {
 		{"min-ready with a lower target", Spec{Kind: "min-ready", Target: "3"}, nil, true, 3, ""},
 		{"capacity back only after the revert", Spec{Kind: "capacity-during-fault"}, func(o *Observation) { o.Pending = []string{"p: didn't match pod topology spread constraints"} }, false, 30, "topology spread"},
 		{"capacity during an interrupted fault", Spec{Kind: "capacity-during-fault"}, func(o *Observation) { o.Reverted = time.Time{} }, false, -1, "not measured"},
+		{"capacity during an interrupted fault of a known hold", Spec{Kind: "capacity-during-fault"}, func(o *Observation) { o.Reverted, o.Hold = time.Time{}, 30*time.Second }, false, -1, "not measured"},
 		{"capacity-after-revert not reverted", Spec{Kind: "capacity-after-revert"}, func(o *Observation) { o.Reverted = time.Time{} }, false, -1, "not reverted"},
 		{"capacity-after-revert recovered", Spec{Kind: "capacity-after-revert"}, func(o *Observation) { o.Recovered = o.Reverted.Add(4 * time.Second) }, true, 4, ""},
 		{"drain incomplete", Spec{Kind: "drain-completes"}, func(o *Observation) {
@@ -75,6 +76,9 @@ func TestEvaluators(t *testing.T) {
 			}
 			if !strings.Contains(got.Detail, c.detail) {
 				t.Errorf("detail %q does not say %q", got.Detail, c.detail)
+			}
+			if got.Target < 0 || (got.Achieved != nil && *got.Achieved < 0) {
+				t.Errorf("a negative figure (an unset duration?): target %v, achieved %v", got.Target, got.Achieved)
 			}
 			if got.Method == "" && c.spec.Kind != "vibes" {
 				t.Error("no method: the evidence must say how it was measured")

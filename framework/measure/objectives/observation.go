@@ -36,6 +36,9 @@ type Observation struct {
 	// Injected, Reverted and Recovered are the fault's injection, its revert
 	// and the instant recovery was complete (zero: not reached).
 	Injected, Reverted, Recovered time.Time
+	// Hold is how long the fault was planned to hold (the default target of
+	// objectives bounded by it); zero when unknown.
+	Hold time.Duration
 	// RecoveryWindow bounds the observation after the revert.
 	RecoveryWindow time.Duration
 	// FailoverRule describes the DestinationRule's failover rule for the
@@ -74,6 +77,18 @@ func (o *Observation) action(do, region string) (Action, bool) {
 
 // faultSeconds is how long the fault held.
 func (o *Observation) faultSeconds() float64 { return o.Reverted.Sub(o.Injected).Seconds() }
+
+// holdSeconds is the fault's planned hold, or how long it held when the plan
+// is unknown; 0 when neither is (never an unset duration).
+func (o *Observation) holdSeconds() float64 {
+	switch {
+	case o.Hold > 0:
+		return o.Hold.Seconds()
+	case !o.Injected.IsZero() && !o.Reverted.IsZero():
+		return o.faultSeconds()
+	}
+	return 0
+}
 
 // MinReady is the fewest Ready replicas in region while the fault held: the
 // PDB watch's when it watched region, else from the capacity samples.
