@@ -44,19 +44,31 @@ func runRPO(ctx context.Context, env *Env, s *Scenario, o Options) (*Result, err
 	obs := &objectives.Observation{Criteria: measure.NewCriteria(env.Timeouts)}
 	obs.Criteria.RPO = objective
 	if report != nil {
-		worst := time.Duration(0)
-		for _, r := range report.Results {
-			worst = max(worst, time.Duration(r.RPO))
-			dr.Metrics = append(dr.Metrics,
-				evidence.Metric{Name: "rpo (" + string(r.Scenario) + ")", Value: time.Duration(r.RPO).Seconds(), Unit: "s"},
-				evidence.Metric{Name: "restore duration (" + string(r.Scenario) + ")", Value: time.Duration(r.RestoreDuration).Seconds(), Unit: "s", Method: "real time to restore and verify the latest backup"},
-				evidence.Metric{Name: "versions lost (" + string(r.Scenario) + ")", Value: float64(len(r.Lost)), Unit: "versions"})
-			for _, c := range r.Corrupted {
-				dr.Findings = append(dr.Findings, evidence.Finding{ID: "backup-corrupt", Severity: evidence.SeverityError, Message: fmt.Sprintf("backup object failed its checksum and was not restored: %+v", c)})
+		worst, measured := time.Duration(0), false
+		for _, d := range report.Drills {
+			if d.Report == nil {
+				dr.Findings = append(dr.Findings, evidence.Finding{ID: "rpo-drill-failed", Severity: evidence.SeverityError,
+					Message: fmt.Sprintf("the RPO drill of %s %q (%s) did not run: %s", d.Schedule, d.Expr, d.Source, d.Error)})
+				continue
 			}
+			measured = true
+			for _, r := range d.Report.Results {
+				worst = max(worst, time.Duration(r.RPO))
+				at := " (" + string(r.Scenario) + ", " + d.Schedule + ")"
+				dr.Metrics = append(dr.Metrics,
+					evidence.Metric{Name: "rpo" + at, Value: time.Duration(r.RPO).Seconds(), Unit: "s", Method: d.Expr + " from " + d.Source},
+					evidence.Metric{Name: "restore duration" + at, Value: time.Duration(r.RestoreDuration).Seconds(), Unit: "s", Method: "real time to restore and verify the latest backup"},
+					evidence.Metric{Name: "versions lost" + at, Value: float64(len(r.Lost)), Unit: "versions"})
+				for _, c := range r.Corrupted {
+					dr.Findings = append(dr.Findings, evidence.Finding{ID: "backup-corrupt", Severity: evidence.SeverityError, Message: fmt.Sprintf("%s: backup object failed its checksum and was not restored: %+v", d.Schedule, c)})
+				}
+			}
+			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "clock factor (" + d.Schedule + ")", Value: d.Report.ClockFactor, Unit: "x", Method: "virtual seconds per real second"})
 		}
-		dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "clock factor", Value: report.ClockFactor, Unit: "x", Method: "virtual seconds per real second"})
-		obs.RPO = &objectives.RPO{Worst: worst, Reason: report.Reason}
+		if measured {
+			// The platform's RPO is its worst schedule's.
+			obs.RPO = &objectives.RPO{Worst: worst, Reason: report.Reason}
+		}
 		for _, g := range report.Schedules {
 			if !g.Meets {
 				dr.Findings = append(dr.Findings, evidence.Finding{ID: "backup-schedule-gap", Severity: evidence.SeverityError,
@@ -70,7 +82,7 @@ func runRPO(ctx context.Context, env *Env, s *Scenario, o Options) (*Result, err
 	return res, err
 }
 
-func rpoDrill(ctx context.Context, env *Env, s *Scenario, o Options) (*backup.RPOReport, error) {
+func rpoDrill(ctx context.Context, env *Env, s *Scenario, o Options) (*backup.DrillsReport, error) {
 	scheds, err := platformSchedules(env)
 	if err != nil {
 		return nil, err
@@ -99,25 +111,16 @@ func rpoDrill(ctx context.Context, env *Env, s *Scenario, o Options) (*backup.RP
 		return nil, err
 	}
 	cfg := backup.DrillConfig{
-		Schedule: scheds[0], Primary: ps, DR: ds,
+		Primary: ps, DR: ds,
 		Registry: rpoRegistryBucket, BackupBucket: rpoBackupBucket, Wipe: true,
 		ClockFactor: env.Timeouts.ClockFactor, Seed: o.Seed, Logger: env.Logger,
 	}
-	report, err := backup.RunDrill(ctx, cfg)
-	if report != nil {
-		dur := report.BackupDuration()
-		report.Schedules = backup.SchedulesGapsWith(scheds, backup.DefaultEpoch, backup.DefaultHorizon, time.Duration(report.Objective), func(s *backup.Schedule) time.Duration {
-			if s == cfg.Schedule {
-				return dur // measured by the drill: the table and the drill agree
-			}
-			return 0
-		})
-	}
-	return report, err
+	// Every schedule is drilled: the platform's RPO is its worst one's.
+	return backup.RunDrills(ctx, cfg, scheds)
 }
 
-// platformSchedules reads the platform's backup schedules, the model
-// registry CronJob first (it is what the RPO drill exercises).
+// platformSchedules reads the platform's backup schedules: its backup
+// CronJob and its Velero Schedule.
 func platformSchedules(env *Env) ([]*backup.Schedule, error) {
 	var out []*backup.Schedule
 	p := env.Platform

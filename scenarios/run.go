@@ -43,7 +43,7 @@ type Result struct {
 	Failover *measure.FailoverResult             `json:"failover,omitempty"`
 	PDB      *measure.PDBResult                  `json:"pdb,omitempty"`
 	Capacity map[string][]measure.CapacitySample `json:"capacity,omitempty"`
-	RPO      *backup.RPOReport                   `json:"rpo,omitempty"`
+	RPO      *backup.DrillsReport                `json:"rpo,omitempty"`
 	Fault    *fault.Entry                        `json:"fault,omitempty"`
 	Timeline *load.Timeline                      `json:"-"`
 }
