@@ -147,7 +147,7 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 			HealthCheckThreshold:   3,
 			ServerStart:            30 * time.Second,
 			ClusterCreate:          2 * time.Minute,
-			NodesReady:             time.Minute,
+			NodesReady:             3 * time.Minute, // a bound, not a wait: a loaded 2-core machine has taken over a minute
 			PodsReady:              2 * time.Minute,
 			Teardown:               time.Minute,
 			Revert:                 3 * time.Minute,

@@ -41,6 +41,21 @@ func NodeSchedulable(n *corev1.Node) bool {
 	return true
 }
 
+// unschedulableReason says why NodeSchedulable is false: the node is not
+// Ready (its kubelet, or kwok, has not said so), or Ready but still tainted
+// by the node lifecycle controller of kube-controller-manager.
+func unschedulableReason(n *corev1.Node) string {
+	if !NodeReady(n) {
+		return "not Ready"
+	}
+	for _, t := range n.Spec.Taints {
+		if t.Key == corev1.TaintNodeNotReady || t.Key == corev1.TaintNodeUnreachable {
+			return "Ready but still tainted " + t.Key + " (kube-controller-manager removes it)"
+		}
+	}
+	return "schedulable"
+}
+
 // NodeReady reports whether a node's Ready condition is True.
 func NodeReady(n *corev1.Node) bool {
 	for _, c := range n.Status.Conditions {
@@ -74,7 +89,7 @@ func WaitNodesReady(ctx context.Context, c kubernetes.Interface, names []string,
 			}
 			seen[n.Name] = true
 			if !NodeSchedulable(n) {
-				notReady = append(notReady, n.Name)
+				notReady = append(notReady, n.Name+" ("+unschedulableReason(n)+")")
 			}
 		}
 		for n := range want {
