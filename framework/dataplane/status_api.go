@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -38,14 +39,24 @@ type RegionStatus struct {
 	Gateway           gateway.Status `json:"gateway"`
 	// HostsPods is true when the data plane runs the region's pods (sim);
 	// Pods then lists them.
-	HostsPods bool                `json:"hostsPods"`
-	Pods      []provider.PodState `json:"pods"`
-	Storage   storage.CacheStats  `json:"storage"`
+	HostsPods bool `json:"hostsPods"`
+	// Service is the Service whose endpoints the gateway serves, and
+	// Selector its pod selector: hosted pods it does not select (another
+	// workload's) are no gateway endpoints.
+	Service  string              `json:"service,omitempty"`
+	Selector map[string]string   `json:"selector,omitempty"`
+	Pods     []provider.PodState `json:"pods"`
+	Storage  storage.CacheStats  `json:"storage"`
 }
 
 // Status returns a snapshot of the data plane.
 func (a *Agent) Status() Status {
 	st := Status{URL: a.URL(), LB: a.lb.Status(), Faults: a.Faults()}
+	svc := a.service()
+	var selector map[string]string
+	if s := a.cfg.Platform.Service; s != nil {
+		selector = s.Spec.Selector
+	}
 	for _, rp := range a.regions {
 		pods := []provider.PodState{}
 		if rp.pods != nil {
@@ -56,6 +67,7 @@ func (a *Agent) Status() Status {
 			Name: rp.name, Role: rp.role, GatewayURL: rp.gw.URL(),
 			StorageURL: rp.cache.URL(), StorageBackendURL: rp.server.URL(),
 			Gateway: rp.gw.Status(), HostsPods: rp.pods != nil, Pods: pods, Storage: rp.cache.Stats(),
+			Service: svc.String(), Selector: selector,
 		})
 		if r := a.repl[rp.name]; r != nil {
 			st.Replication = append(st.Replication, r.Status())
@@ -65,6 +77,24 @@ func (a *Agent) Status() Status {
 		}
 	}
 	return st
+}
+
+// serves reports whether the gateway's Service selects the hosted pod: in
+// the Service's namespace with every label of its selector. Without a
+// selector known (an older agent), every pod counts.
+func (r *RegionStatus) serves(p provider.PodState) bool {
+	if len(r.Selector) == 0 {
+		return true
+	}
+	if ns, _, ok := strings.Cut(r.Service, "/"); ok && p.Namespace != "" && p.Namespace != ns {
+		return false
+	}
+	for k, v := range r.Selector {
+		if p.Labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // Settled reports whether the data plane serves with everything it has:
@@ -81,7 +111,7 @@ func (s *Status) Settled() (bool, string) {
 		if r.HostsPods {
 			ready = 0
 			for _, p := range r.Pods {
-				if p.Ready {
+				if p.Ready && r.serves(p) {
 					ready++
 				}
 			}

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"fmt"
+	"slices"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -56,47 +57,79 @@ func (m *Manifests) DeepCopy() *Manifests {
 }
 
 // Prepare picks the objects every provider applies out of a platform and
-// makes the changes every environment needs: the workload's namespace is
-// created and opted in to chaos, and an object without a namespace is put
-// beside the workload. Provider-specific changes follow
-// (provider.PlatformAdapter). The platform's objects are not modified.
+// makes the changes every environment needs: every workload under test
+// (each Deployment a Service routes to, fixtures.Platform.Workloads; the
+// platform's chosen one first) with its Services and PodDisruptionBudget,
+// each workload's namespace created and opted in to chaos, and an object
+// without a namespace put beside the workload it relates to.
+// Provider-specific changes follow (provider.PlatformAdapter). The
+// platform's objects are not modified.
 func Prepare(p *fixtures.Platform) (*Manifests, []Adaptation, error) {
 	if p.Deployment == nil {
 		return nil, nil, fmt.Errorf("platform has no Deployment: %w", framework.ErrInvalid)
 	}
+	ws, err := p.Workloads()
+	if err != nil {
+		return nil, nil, err
+	}
+	// The chosen workload first: it is the one the data plane routes to.
+	slices.SortStableFunc(ws, func(a, b fixtures.Workload) int {
+		return boolRank(b.Deployment.Name == p.Deployment.Name && b.Namespace == nsOr(p.Deployment.Namespace)) -
+			boolRank(a.Deployment.Name == p.Deployment.Name && a.Namespace == nsOr(p.Deployment.Namespace))
+	})
 	var adapts []Adaptation
-	m := &Manifests{Deployments: []*appsv1.Deployment{p.Deployment.DeepCopy()}}
-	d := m.Deployments[0]
-	ns := d.Namespace
-	if ns == "" {
-		ns = metav1.NamespaceDefault
-		d.Namespace = ns
-	}
-	m.Namespaces = []*corev1.Namespace{{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: map[string]string{ChaosLabel: ChaosLabelEnabled}}}}
-	adapts = append(adapts, Adaptation{Object: "Namespace/" + ns, Change: "created with label " + ChaosLabel + "=" + ChaosLabelEnabled,
-		Reason: "the manifests assume the namespace exists; the label opts it in to fault injection"})
-	if p.PDB != nil {
-		pdb := p.PDB.DeepCopy()
-		if pdb.Namespace == "" {
-			pdb.Namespace = ns
+	m := &Manifests{}
+	seen := map[string]bool{}
+	for _, w := range ws {
+		d := w.Deployment.DeepCopy()
+		d.Namespace = w.Namespace
+		m.Deployments = append(m.Deployments, d)
+		if !seen["Namespace/"+w.Namespace] {
+			seen["Namespace/"+w.Namespace] = true
+			m.Namespaces = append(m.Namespaces, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: w.Namespace, Labels: map[string]string{ChaosLabel: ChaosLabelEnabled}}})
+			adapts = append(adapts, Adaptation{Object: "Namespace/" + w.Namespace, Change: "created with label " + ChaosLabel + "=" + ChaosLabelEnabled,
+				Reason: "the manifests assume the namespace exists; the label opts it in to fault injection"})
 		}
-		m.PDBs = append(m.PDBs, pdb)
-	}
-	if p.Service != nil {
-		svc := p.Service.DeepCopy()
-		if svc.Namespace == "" {
-			svc.Namespace = ns
-			adapts = append(adapts, Adaptation{Object: "Service/" + svc.Name, Change: "namespace set to " + ns,
-				Reason: "the manifest names no namespace, so as written it lands in `default`, where its selector matches no pod"})
+		if w.PDB != nil && !seen["PDB/"+w.Namespace+"/"+w.PDB.Name] {
+			seen["PDB/"+w.Namespace+"/"+w.PDB.Name] = true
+			pdb := w.PDB.DeepCopy()
+			pdb.Namespace = w.Namespace
+			m.PDBs = append(m.PDBs, pdb)
 		}
-		m.Services = append(m.Services, svc)
+		for _, svc := range w.Services {
+			if seen["Service/"+w.Namespace+"/"+svc.Name] {
+				continue
+			}
+			seen["Service/"+w.Namespace+"/"+svc.Name] = true
+			svc := svc.DeepCopy()
+			if svc.Namespace == "" {
+				adapts = append(adapts, Adaptation{Object: "Service/" + svc.Name, Change: "namespace set to " + w.Namespace,
+					Reason: "the manifest names no namespace, so as written it lands in `default`, where its selector matches no pod"})
+			}
+			svc.Namespace = w.Namespace
+			m.Services = append(m.Services, svc)
+		}
 	}
 	if p.Runbook != nil {
 		cm := p.Runbook.DeepCopy()
 		if cm.Namespace == "" {
-			cm.Namespace = ns
+			cm.Namespace = m.Deployments[0].Namespace
 		}
 		m.ConfigMaps = append(m.ConfigMaps, cm)
 	}
 	return m, adapts, nil
+}
+
+func nsOr(ns string) string {
+	if ns == "" {
+		return metav1.NamespaceDefault
+	}
+	return ns
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

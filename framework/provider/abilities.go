@@ -110,12 +110,15 @@ type Pods interface {
 
 // PodState is a pod host's view of one pod.
 type PodState struct {
-	Name     string `json:"name"`
-	Node     string `json:"node"`
-	Address  string `json:"address,omitempty"`
-	Running  bool   `json:"running"`
-	Ready    bool   `json:"ready"`
-	Restarts int32  `json:"restarts"`
+	Name string `json:"name"`
+	// Namespace and Labels are the pod's, to tell the workloads apart.
+	Namespace string            `json:"namespace,omitempty"`
+	Labels    map[string]string `json:"labels,omitempty"`
+	Node      string            `json:"node"`
+	Address   string            `json:"address,omitempty"`
+	Running   bool              `json:"running"`
+	Ready     bool              `json:"ready"`
+	Restarts  int32             `json:"restarts"`
 	// Reason says why a pod is not Ready: its last failed probe or start error.
 	Reason string `json:"reason,omitempty"`
 }

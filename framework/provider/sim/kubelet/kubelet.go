@@ -236,7 +236,7 @@ func (k *Kubelet) States() []provider.PodState {
 	out := make([]provider.PodState, 0, len(k.pods))
 	for _, r := range k.pods {
 		running := r.proc != nil && !r.proc.exited()
-		ps := provider.PodState{Name: r.pod.Name, Node: r.pod.Spec.NodeName, Address: r.addr, Running: running, Ready: r.ready && running, Restarts: r.restarts}
+		ps := provider.PodState{Name: r.pod.Name, Namespace: r.pod.Namespace, Labels: r.pod.Labels, Node: r.pod.Spec.NodeName, Address: r.addr, Running: running, Ready: r.ready && running, Restarts: r.restarts}
 		if !ps.Ready {
 			ps.Reason = r.reason
 			if !running && ps.Reason == "" {
