@@ -73,15 +73,36 @@ func (p *serverProc) exited() bool {
 }
 
 // kill ends the process at once (SIGKILL), as when its machine loses power,
-// and waits for it to be reaped.
+// and waits for it to be reaped. SIGKILL ends a frozen (stopped) process too.
 func (p *serverProc) kill() {
 	_ = p.cmd.Process.Signal(syscall.SIGKILL)
 	<-p.done
 }
 
+// freeze stops the process (SIGSTOP) without closing anything: its listener
+// stays open, the kernel still accepts connections into the backlog and
+// buffers what clients send, and nothing answers: a black hole, as a
+// machine that lost power or network looks to its clients.
+func (p *serverProc) freeze() error {
+	if err := p.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		return fmt.Errorf("freeze inference server (pid %d): %w", p.cmd.Process.Pid, err)
+	}
+	return nil
+}
+
+// thaw resumes a frozen process (SIGCONT); it answers what queued meanwhile.
+func (p *serverProc) thaw() error {
+	if err := p.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		return fmt.Errorf("resume inference server (pid %d): %w", p.cmd.Process.Pid, err)
+	}
+	return nil
+}
+
 // stop asks the process to shut down gracefully and kills it after grace.
+// A frozen process is resumed after SIGTERM so it can handle it.
 func (p *serverProc) stop(grace time.Duration) {
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	_ = p.cmd.Process.Signal(syscall.SIGCONT)
 	t := time.NewTimer(grace)
 	defer t.Stop()
 	select {
