@@ -44,6 +44,10 @@ func (k *Kubelet) halt(r *podRun, how haltMode) {
 	k.mu.Unlock()
 	if cancel != nil {
 		cancel()
+	}
+	if done != nil {
+		// Also when an earlier halt cancelled the lifecycle: it may still be
+		// freezing its server, which this halt must then end.
 		<-done
 	}
 	if how == haltFreeze {
