@@ -56,6 +56,9 @@ func MeshFrom(dr *istionetv1beta1.DestinationRule, vs string, route *istioapiv1a
 		if od.Consecutive_5XxErrors != nil {
 			o.Consecutive5xx = int(od.Consecutive_5XxErrors.Value)
 		}
+		if od.ConsecutiveGatewayErrors != nil {
+			o.ConsecutiveGatewayErrors = int(od.ConsecutiveGatewayErrors.Value)
+		}
 		if od.Interval != nil {
 			o.Interval = od.Interval.AsDuration()
 		}

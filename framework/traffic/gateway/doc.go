@@ -14,6 +14,9 @@
 //     error, which Envoy maps to 5xx because Istio leaves
 //     split_external_local_origin_errors off). Any other answer resets the
 //     endpoint's consecutive-error count.
+//   - ConsecutiveGatewayErrors (consecutiveGatewayErrors, off unless set) is
+//     Envoy's second detector: 502, 503, 504 answers and local-origin errors
+//     (refused, reset, timeout) count, any other answer resets the count.
 //   - Ejection happens on the spot, inline with the answer that makes the
 //     count reach Consecutive5xx (Envoy ejects consecutive-5xx outliers inline,
 //     not at the interval). The count restarts at 0 after each detection.

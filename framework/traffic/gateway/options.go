@@ -15,6 +15,10 @@ type OutlierDetection struct {
 	// Consecutive5xx errors eject an endpoint (consecutive5xxErrors); 0 turns
 	// outlier detection off, as in Istio.
 	Consecutive5xx int `json:"consecutive5xx"`
+	// ConsecutiveGatewayErrors eject an endpoint (consecutiveGatewayErrors:
+	// 502, 503, 504 and local-origin errors such as timeouts and resets);
+	// 0 (Istio's default) turns this detector off.
+	ConsecutiveGatewayErrors int `json:"consecutiveGatewayErrors,omitempty"`
 	// Interval between ejection sweeps, which return endpoints to service.
 	Interval time.Duration `json:"interval"`
 	// BaseEjectionTime is multiplied by the endpoint's ejection multiplier.
@@ -37,6 +41,8 @@ func (o OutlierDetection) validate() error {
 	switch {
 	case o.Consecutive5xx < 0:
 		return fmt.Errorf("outlierDetection.consecutive5xxErrors %d is negative", o.Consecutive5xx)
+	case o.ConsecutiveGatewayErrors < 0:
+		return fmt.Errorf("outlierDetection.consecutiveGatewayErrors %d is negative", o.ConsecutiveGatewayErrors)
 	case o.Interval <= 0:
 		return fmt.Errorf("outlierDetection.interval %s must be positive", o.Interval)
 	case o.BaseEjectionTime <= 0:

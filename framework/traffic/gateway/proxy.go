@@ -79,14 +79,14 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			// The request (route) timeout: Envoy charges the attempt in
 			// flight to its endpoint (a local-origin timeout) and answers 504.
 			forward.Discard(resp)
-			g.record(h, true)
+			g.recordLocal(h)
 			g.counters.upstreamErrors.Add(1)
 			g.counters.timeouts.Add(1)
 			g.failWith(w, http.StatusGatewayTimeout, fmt.Sprintf("upstream request timeout after %s: endpoint %s", g.cfg.timeout, h.ep.Name))
 			return
 		}
 		if o != outcomeAnswer {
-			g.record(h, true)
+			g.recordLocal(h)
 			g.counters.upstreamErrors.Add(1)
 			if o == outcomeTimeout {
 				g.counters.timeouts.Add(1)
@@ -101,7 +101,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			g.fail(w, fmt.Sprintf("upstream connect error or disconnect/reset before headers: endpoint %s: %v", h.ep.Name, err))
 			return
 		}
-		g.record(h, resp.StatusCode >= 500)
+		g.recordAnswer(h, resp.StatusCode)
 		if g.cfg.retry.retriable(o, resp.StatusCode) && g.retry(ctx, attempt) {
 			forward.Discard(resp)
 			continue

@@ -49,6 +49,8 @@ type EndpointStatus struct {
 	Multiplier int `json:"multiplier"`
 	// Consecutive5xx is the current run of errors.
 	Consecutive5xx int `json:"consecutive5xx"`
+	// ConsecutiveGatewayErrors is the current run of gateway errors.
+	ConsecutiveGatewayErrors int `json:"consecutiveGatewayErrors,omitempty"`
 	// Requests and Failures count attempts charged to it.
 	Requests uint64 `json:"requests"`
 	Failures uint64 `json:"failures"`
@@ -98,7 +100,7 @@ func (g *Gateway) Status() Status {
 	st.Ready = len(p.healthy) > 0
 	for _, h := range p.all {
 		es := EndpointStatus{Endpoint: h.ep, Ejected: h.ejected, Ejections: h.ejections, Multiplier: h.multiplier,
-			Consecutive5xx: int(h.consecutive.Load()), Requests: h.requests.Load(), Failures: h.failures.Load()}
+			Consecutive5xx: int(h.consecutive.Load()), ConsecutiveGatewayErrors: int(h.consecutiveGw.Load()), Requests: h.requests.Load(), Failures: h.failures.Load()}
 		if h.ejected {
 			since, until := h.ejectedAt, h.ejectedAt.Add(g.ejectionTime(h))
 			es.EjectedSince, es.EjectedUntil = &since, &until

@@ -160,3 +160,29 @@ func TestRetriable(t *testing.T) {
 		})
 	}
 }
+
+// consecutiveGatewayErrors ejects on timeouts (local-origin gateway errors)
+// but not on 500 answers, which are not gateway errors.
+func TestConsecutiveGatewayErrors(t *testing.T) {
+	od := OutlierDetection{ConsecutiveGatewayErrors: 2, Interval: 10 * time.Millisecond, BaseEjectionTime: time.Minute, MaxEjectionPercent: 100}
+	retry := RetryPolicy{Attempts: 0, PerTryTimeout: 30 * time.Millisecond}
+	g, err := New("us-east1", WithOutlierDetection(od), WithRetryPolicy(retry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = g.Close() })
+	broken := newBackend(t, "broken")
+	broken.code.Store(http.StatusInternalServerError)
+	if err := g.SetEndpoints([]Endpoint{silentEndpoint(t, "silent"), broken.endpoint()}); err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		send(t, g)
+	}
+	if e := endpointStatus(t, g, "silent"); !e.Ejected || e.Failures != 2 {
+		t.Fatalf("silent endpoint %+v: want ejected after 2 timeouts", e)
+	}
+	if e := endpointStatus(t, g, "broken"); e.Ejected || e.Failures != 2 {
+		t.Fatalf("broken endpoint %+v: 500s are not gateway errors, want 2 failures and no ejection", e)
+	}
+}
