@@ -61,6 +61,9 @@ type Status struct {
 	Region  string `json:"region"`
 	URL     string `json:"url,omitempty"`
 	Running bool   `json:"running"`
+	// BlackHole is true while the gateway accepts connections and answers
+	// nothing (a region outage in black-hole mode).
+	BlackHole bool `json:"blackHole,omitempty"`
 	// Ready is true while at least one endpoint is not ejected.
 	Ready            bool             `json:"ready"`
 	Endpoints        []EndpointStatus `json:"endpoints"`
@@ -90,7 +93,7 @@ func (g *Gateway) Status() Status {
 	}
 	g.srvMu.Lock()
 	if g.srv != nil {
-		st.URL, st.Running = g.srv.URL(), g.srv.Running()
+		st.URL, st.Running, st.BlackHole = g.srv.URL(), g.srv.Running(), g.srv.Frozen()
 	}
 	g.srvMu.Unlock()
 
