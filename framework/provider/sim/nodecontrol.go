@@ -12,8 +12,9 @@ import (
 // StopNode implements provider.NodeController. The node is marked failed
 // (simapi.AnnotationNodeState, with the mode in simapi.AnnotationFailMode),
 // so the data plane's servers on it go silent at once (frozen: connections
-// hang) or, in refuse mode, are killed (connections refused), and its Lease is taken over so kwok can no longer renew it: to
-// the control plane the machine has gone silent. The node lifecycle
+// hang) or, in refuse mode, are killed (connections refused), and its Lease
+// is taken over so kwok can no longer renew it: to the control plane the
+// machine has gone silent. The node lifecycle
 // controller marks it NotReady after its grace period and evicts its pods
 // after their tolerations, as when a machine loses power. (kwok decides
 // which nodes it manages only when it first sees them, so changing its own
