@@ -125,12 +125,15 @@ type Pods interface {
 
 // PodState is a pod host's view of one pod.
 type PodState struct {
-	Name     string `json:"name"`
-	Node     string `json:"node"`
-	Address  string `json:"address,omitempty"`
-	Running  bool   `json:"running"`
-	Ready    bool   `json:"ready"`
-	Restarts int32  `json:"restarts"`
+	Name    string `json:"name"`
+	Node    string `json:"node"`
+	Address string `json:"address,omitempty"`
+	Running bool   `json:"running"`
+	// Frozen: the server process exists but answers nothing (its node is
+	// lost in black-hole mode); Running is false.
+	Frozen   bool  `json:"frozen,omitempty"`
+	Ready    bool  `json:"ready"`
+	Restarts int32 `json:"restarts"`
 	// Reason says why a pod is not Ready: its last failed probe or start error.
 	Reason string `json:"reason,omitempty"`
 }

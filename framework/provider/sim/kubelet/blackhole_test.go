@@ -94,6 +94,10 @@ func TestNodeLossFreezesResumesKills(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "server frozen", func() bool { return procState(pid) == "T" })
+	eventually(t, "state says frozen, not running", func() bool {
+		st := k.States()
+		return len(st) == 1 && st[0].Frozen && !st[0].Running && !st[0].Ready
+	})
 	if err := live(ctx, p, 300*time.Millisecond); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("request to a black-holed node's server: %v, want the caller's timeout (a hang, not a refusal)", err)
 	}

@@ -258,8 +258,9 @@ func (k *Kubelet) States() []provider.PodState {
 	defer k.mu.Unlock()
 	out := make([]provider.PodState, 0, len(k.pods))
 	for _, r := range k.pods {
-		running := r.proc != nil && !r.proc.exited()
-		ps := provider.PodState{Name: r.pod.Name, Node: r.pod.Spec.NodeName, Address: r.addr, Running: running, Ready: r.ready && running, Restarts: r.restarts}
+		running := r.proc != nil && !r.proc.exited() && !r.frozen
+		ps := provider.PodState{Name: r.pod.Name, Node: r.pod.Spec.NodeName, Address: r.addr, Running: running, Frozen: r.frozen,
+			Ready: r.ready && running, Restarts: r.restarts}
 		if !ps.Ready {
 			ps.Reason = r.reason
 			if !running && ps.Reason == "" {
