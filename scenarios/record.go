@@ -86,6 +86,9 @@ func recordOutages(dr *evidence.Drill, outages []measure.Outage, relapses int) {
 func evidenceFault(f *fault.Entry) evidence.Fault {
 	ef := evidence.Fault{Kind: string(f.Spec.Kind), Target: f.Spec.String(), JournalID: f.ID, InjectedAt: f.InjectedAt,
 		Parameters: map[string]string{"duration": f.Spec.Duration.String()}}
+	if f.Spec.Mode != "" {
+		ef.Parameters["mode"] = f.Spec.Mode
+	}
 	if !f.RevertedAt.IsZero() {
 		t := f.RevertedAt
 		ef.RevertedAt = &t

@@ -106,7 +106,7 @@ namespaces labelled gameday.io/chaos=enabled.`,
 	f.StringVar(&s.Node, "node", "", "node (node-loss, drain)")
 	f.StringVar(&s.Pod, "pod", "", "pod (pod-kill; default: one chosen at random)")
 	f.StringVar(&s.Peer, "peer", "", "the other region (partition)")
-	f.StringVar(&s.Mode, "mode", "", "storage-outage mode: backend-error (default), backend-timeout, cache-error, cache-timeout")
+	f.StringVar(&s.Mode, "mode", "", "node-loss, zone-outage, region-outage: black-hole (default: servers freeze, connections hang) or refuse (servers exit, connections refused); storage-outage: backend-error (default), backend-timeout, cache-error, cache-timeout")
 	f.DurationVar(&s.Duration, "duration", 0, "how long the fault lasts (required except for pod-kill)")
 	f.BoolVar(&dryRun, "dry-run", false, "print the plan (targets, duration, revert) and change nothing")
 	f.BoolVar(&detach, "detach", false, "inject and return; the fault reverts itself when --duration ends")

@@ -109,7 +109,8 @@ func StartAgent(ctx context.Context, cfg AgentConfig) (a *Agent, err error) {
 			a = nil
 		}
 	}()
-	a.mesh = MeshFrom(cfg.Platform.DestinationRule, cfg.Timeouts)
+	vs, route := RouteTo(cfg.Platform.VirtualServices, a.service())
+	a.mesh = MeshFrom(cfg.Platform.DestinationRule, vs, route, cfg.Timeouts)
 	for i, r := range cfg.Env.Regions {
 		rp, err := a.startRegion(ctx, runCtx, i, r)
 		if rp != nil {

@@ -18,7 +18,8 @@ const (
 	// FaultStorage makes a region's model storage or cache fail (Mode is a
 	// storage.CacheFault).
 	FaultStorage = "storage"
-	// FaultGateway takes a region's gateway down: connections are refused.
+	// FaultGateway takes a region's gateway down: connections hang
+	// (BlackHole) or are refused.
 	FaultGateway = "gateway"
 	// FaultPartition cuts the network between two regions: cross-region
 	// routing and replication between them fail.
@@ -39,6 +40,9 @@ type FaultSpec struct {
 	Regions []string `json:"regions"`
 	// Mode of a storage fault.
 	Mode storage.CacheFault `json:"mode,omitempty"`
+	// BlackHole makes a gateway fault silent: the gateway keeps its address
+	// and connections and answers nothing. Without it, connections are refused.
+	BlackHole bool `json:"blackHole,omitempty"`
 	// Until is when the agent reverts the fault by itself.
 	Until time.Time `json:"until"`
 }
@@ -74,7 +78,7 @@ func (a *Agent) Inject(id string, f FaultSpec) error {
 		return fmt.Errorf("inject %s fault %s: %w", f.Kind, id, err)
 	}
 	a.faults.active[id] = ActiveFault{ID: id, FaultSpec: f, Since: time.Now()}
-	a.log.Info("data-plane fault injected", "id", id, "kind", f.Kind, "regions", f.Regions, "mode", f.Mode, "until", f.Until.Format(time.RFC3339))
+	a.log.Info("data-plane fault injected", "id", id, "kind", f.Kind, "regions", f.Regions, "mode", f.Mode, "blackHole", f.BlackHole, "until", f.Until.Format(time.RFC3339))
 	return nil
 }
 
@@ -131,6 +135,9 @@ func (a *Agent) apply(f FaultSpec, on bool) error {
 		}
 		return rp.cache.SetFault(mode)
 	case FaultGateway:
+		if on && f.BlackHole {
+			return rp.gw.BlackHole()
+		}
 		if on {
 			return rp.gw.Stop()
 		}

@@ -157,5 +157,6 @@ func TestDryRunAndBadInputChangeNothing(t *testing.T) {
 // only the provider's own tree may import it).
 const (
 	nodeStateAnnotation  = "gameday.io/node-state"
+	leaseHolderDown      = "gameday-down"
 	faultUntilAnnotation = "gameday.io/fault-until"
 )

@@ -96,6 +96,12 @@ func (f *fixture) settled() {
 			for _, n := range nodes.Items {
 				g.Expect(cluster.NodeReady(&n)).To(BeTrue(), "node %s/%s Ready", region, n.Name)
 				g.Expect(n.Spec.Unschedulable).To(BeFalse(), "node %s/%s cordoned", region, n.Name)
+				// A started node's Lease is deleted and kwok creates it again
+				// on its next renewal; until then the node is not settled.
+				lease, err := c.CoordinationV1().Leases("kube-node-lease").Get(f.ctx, n.Name, metav1.GetOptions{})
+				g.Expect(err).NotTo(HaveOccurred(), "lease of node %s/%s", region, n.Name)
+				g.Expect(lease.Spec.HolderIdentity).NotTo(BeNil(), "lease holder of node %s/%s", region, n.Name)
+				g.Expect(*lease.Spec.HolderIdentity).NotTo(Equal(leaseHolderDown), "lease of node %s/%s", region, n.Name)
 			}
 			g.Expect(f.readyPods(g, region)).To(Equal(6), "Ready inference pods in %s", region)
 		}
@@ -166,7 +172,12 @@ func (f *fixture) servers(g Gomega, region string) map[string]provider.PodState 
 
 // predict sends one request through the global load balancer as a client of
 // region and returns the status and the region that served it.
+// Like a real client it gives up after predictTimeout: node, zone and region
+// loss black-hole traffic, so a request sent to a lost server or gateway
+// hangs instead of failing.
 func predict(ctx context.Context, clientRegion string) (int, string, string) {
+	ctx, cancel := context.WithTimeout(ctx, predictTimeout)
+	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, env.Record.URL+"/v1/models/default:predict", strings.NewReader(`{"instances": [[1,2,3,4]]}`))
 	req.Header.Set(framework.HeaderClientRegion, clientRegion)
 	resp, err := http.DefaultClient.Do(req)
@@ -176,6 +187,9 @@ func predict(ctx context.Context, clientRegion string) (int, string, string) {
 	resp.Body.Close()
 	return resp.StatusCode, resp.Header.Get(framework.HeaderRegion), resp.Header.Get(framework.HeaderRoute)
 }
+
+// predictTimeout is the load generator's default request timeout.
+const predictTimeout = 2 * time.Second
 
 func unqualify(q string) string {
 	_, name, _ := strings.Cut(q, "/")

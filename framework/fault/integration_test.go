@@ -31,11 +31,13 @@ func TestNodeLossIntegration(t *testing.T) {
 	}
 	f.g.Expect(victims).NotTo(BeEmpty())
 
-	// The servers die at once; the control plane has not noticed yet.
+	// The servers freeze at once (black-hole, the default); the control
+	// plane has not noticed yet.
 	f.g.Eventually(func(g Gomega) {
 		for name, st := range f.servers(g, "us-east1") {
 			if victims[name] {
 				g.Expect(st.Running).To(BeFalse(), "server of %s", name)
+				g.Expect(st.Frozen).To(BeTrue(), "server of %s", name)
 			}
 		}
 	}).WithTimeout(2 * time.Second).WithPolling(50 * time.Millisecond).Should(Succeed())
@@ -78,6 +80,7 @@ func TestZoneOutageIntegration(t *testing.T) {
 	f.g.Eventually(func(g Gomega) {
 		for name, st := range f.servers(g, "us-east1") {
 			g.Expect(st.Running).To(Equal(!victims[name]), "server of %s", name)
+			g.Expect(st.Frozen).To(Equal(victims[name]), "server of %s", name)
 		}
 	}).WithTimeout(2 * time.Second).WithPolling(50 * time.Millisecond).Should(Succeed())
 	// Every node of the zone goes NotReady; traffic is still served by the other zone.

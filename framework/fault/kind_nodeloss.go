@@ -13,9 +13,35 @@ import (
 
 func init() {
 	Register(Definition{
-		Kind: NodeLoss, Help: "a node dies: it stops heartbeating and its pods stop answering", Params: []string{"node"},
-		Impl: nodeFault{}, DefaultHold: nodeHold,
+		Kind: NodeLoss, Help: "a node dies: it stops heartbeating and its pods stop answering (mode black-hole, the default, or refuse)",
+		Params: []string{"node", "mode"}, Check: checkLossMode, Impl: nodeFault{}, DefaultHold: nodeHold,
 	})
+}
+
+// checkLossMode checks the mode of a node, zone or region loss: black-hole
+// (the default: connections hang, as to a machine that lost power or
+// network) or refuse (connections are refused at once).
+func checkLossMode(s Spec) error {
+	switch provider.NodeFailMode(s.Mode) {
+	case "", provider.BlackHole, provider.Refuse:
+		return nil
+	}
+	return fmt.Errorf("%s: mode %q: want %s (default) or %s: %w", s.Kind, s.Mode, provider.BlackHole, provider.Refuse, framework.ErrInvalid)
+}
+
+// defaultLossMode fills in the default mode of a node, zone or region loss.
+func defaultLossMode(s *Spec) {
+	if s.Mode == "" {
+		s.Mode = string(provider.BlackHole)
+	}
+}
+
+// lossEffect says what clients of a lost machine's servers see in a mode.
+func lossEffect(mode string) string {
+	if provider.NodeFailMode(mode) == provider.Refuse {
+		return "are killed at once: connections are refused (refuse mode)"
+	}
+	return "freeze at once: connections are accepted and hang until the caller's timeout, nothing answers (black-hole mode)"
 }
 
 // nodeHold is long enough for NotReady (grace plus one monitor period), the
@@ -32,6 +58,7 @@ func nodeHold(t framework.Timeouts) time.Duration {
 type nodeFault struct{}
 
 func (f nodeFault) Validate(s *Spec, _ *topology.Topology) error {
+	defaultLossMode(s)
 	if s.Kind == ZoneOutage {
 		return Need(s, s.Zone != "", "--zone")
 	}
@@ -48,22 +75,23 @@ func (nodeFault) Plan(ctx context.Context, t *Target, p *Plan) error {
 	p.Steps = []string{
 		fmt.Sprintf("stop %d node(s) at once (%s): the node lifecycle controller marks them NotReady after %s and evicts their pods after %s",
 			len(p.Nodes), t.Provider.Name(), t.Timeouts.NodeMonitorGracePeriod, t.Timeouts.UnreachableToleration),
-		fmt.Sprintf("the %d pod(s) on them stop answering at once (their machine is gone)", len(p.Pods)),
+		fmt.Sprintf("the servers of the %d pod(s) on them %s", len(p.Pods), lossEffect(p.Spec.Mode)),
 	}
 	p.Revert = "start the nodes again: they heartbeat and turn Ready; evicted pods stuck Terminating are finalized"
 	return nil
 }
 
 func (nodeFault) Inject(ctx context.Context, t *Target, p *Plan, until time.Time, _ *Result) error {
-	return setNodes(ctx, t, p.Nodes, until, false)
+	return setNodes(ctx, t, p.Nodes, until, false, p.Spec.Mode)
 }
 
 func (nodeFault) Revert(ctx context.Context, t *Target, p *Plan) error {
-	return setNodes(ctx, t, p.Nodes, time.Time{}, true)
+	return setNodes(ctx, t, p.Nodes, time.Time{}, true, p.Spec.Mode)
 }
 
-// setNodes stops (until their fault's end) or starts qualified nodes at once.
-func setNodes(ctx context.Context, t *Target, nodes []string, until time.Time, start bool) error {
+// setNodes stops (until their fault's end, in mode) or starts qualified
+// nodes at once.
+func setNodes(ctx context.Context, t *Target, nodes []string, until time.Time, start bool, mode string) error {
 	nc, ok := t.Provider.(provider.NodeController)
 	if !ok {
 		return provider.Lacks(t.Provider, provider.AbilityNodes, "a node fault")
@@ -76,7 +104,7 @@ func setNodes(ctx context.Context, t *Target, nodes []string, until time.Time, s
 		if start {
 			return nc.StartNode(ctx, c, node)
 		}
-		return nc.StopNode(ctx, c, node, until)
+		return nc.StopNode(ctx, c, node, until, provider.NodeFailMode(mode))
 	})
 }
 

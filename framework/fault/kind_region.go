@@ -16,8 +16,8 @@ import (
 
 func init() {
 	Register(Definition{
-		Kind: RegionOutage, Help: "a whole region goes down: its nodes, pods, gateway, model storage and control plane",
-		Impl: regionOutage{},
+		Kind: RegionOutage, Help: "a whole region goes down: its nodes, pods, gateway, model storage and control plane (mode black-hole, the default, or refuse)",
+		Params: []string{"mode"}, Check: checkLossMode, Impl: regionOutage{},
 		DefaultHold: func(t framework.Timeouts) time.Duration {
 			return max(t.Scale(300*time.Second), 4*t.HealthCheckInterval*time.Duration(t.HealthCheckThreshold))
 		},
@@ -38,7 +38,10 @@ const (
 
 func agentID(p *Plan, part string) string { return p.ID + "-" + part }
 
-func (regionOutage) Validate(*Spec, *topology.Topology) error { return nil }
+func (regionOutage) Validate(s *Spec, _ *topology.Topology) error {
+	defaultLossMode(s)
+	return nil
+}
 
 func (regionOutage) Plan(ctx context.Context, t *Target, p *Plan) error {
 	if t.Agent == nil {
@@ -60,8 +63,8 @@ func (regionOutage) Plan(ctx context.Context, t *Target, p *Plan) error {
 	p.ControlPlane = r.Cluster
 	p.AgentFaults = []string{agentID(p, partGateway), agentID(p, partStorage), agentID(p, partControlPlane)}
 	p.Steps = []string{
-		fmt.Sprintf("stop all %d nodes of %s; its %d pods stop answering at once", len(p.Nodes), p.Spec.Region, len(p.Pods)),
-		fmt.Sprintf("take the %s gateway down: connections refused; the global load balancer sees its health checks fail", p.Spec.Region),
+		fmt.Sprintf("stop all %d nodes of %s; the servers of its %d pods %s", len(p.Nodes), p.Spec.Region, len(p.Pods), lossEffect(p.Spec.Mode)),
+		fmt.Sprintf("take the %s gateway down: %s; the global load balancer sees its health checks fail", p.Spec.Region, gatewayEffect(p.Spec.Mode)),
 		fmt.Sprintf("make %s's model storage and cache fail (cache-error)", p.Spec.Region),
 		fmt.Sprintf("stop %s's control plane (%s): its API is unreachable", p.Spec.Region, r.Cluster),
 	}
@@ -70,12 +73,12 @@ func (regionOutage) Plan(ctx context.Context, t *Target, p *Plan) error {
 }
 
 func (regionOutage) Inject(ctx context.Context, t *Target, p *Plan, until time.Time, _ *Result) error {
-	if err := setNodes(ctx, t, p.Nodes, until, false); err != nil {
+	if err := setNodes(ctx, t, p.Nodes, until, false, p.Spec.Mode); err != nil {
 		return err
 	}
 	r := []string{p.Spec.Region}
 	for part, f := range map[string]dataplane.FaultSpec{
-		partGateway:      {Kind: dataplane.FaultGateway, Regions: r, Until: until},
+		partGateway:      {Kind: dataplane.FaultGateway, Regions: r, Until: until, BlackHole: provider.NodeFailMode(p.Spec.Mode) != provider.Refuse},
 		partStorage:      {Kind: dataplane.FaultStorage, Regions: r, Mode: storage.FaultCacheError, Until: until},
 		partControlPlane: {Kind: dataplane.FaultControlPlane, Regions: r, Until: until},
 	} {
@@ -102,8 +105,16 @@ func (regionOutage) Revert(ctx context.Context, t *Target, p *Plan) error {
 	if err != nil {
 		return fmt.Errorf("control plane of %s not ready after %s: %w", p.Spec.Region, t.Timeouts.ClusterCreate, err)
 	}
-	if err := setNodes(ctx, t, p.Nodes, time.Time{}, true); err != nil {
+	if err := setNodes(ctx, t, p.Nodes, time.Time{}, true, p.Spec.Mode); err != nil {
 		return err
 	}
 	return revertAgent(ctx, t, agentID(p, partGateway), agentID(p, partStorage))
+}
+
+// gatewayEffect says what clients of a region's lost gateway see in a mode.
+func gatewayEffect(mode string) string {
+	if provider.NodeFailMode(mode) == provider.Refuse {
+		return "connections refused (refuse mode)"
+	}
+	return "connections accepted and never answered (black-hole mode)"
 }

@@ -2,7 +2,7 @@ package fault
 
 func init() {
 	Register(Definition{
-		Kind: ZoneOutage, Help: "every node of a zone dies at once", Params: []string{"zone"},
-		Impl: nodeFault{}, DefaultHold: nodeHold,
+		Kind: ZoneOutage, Help: "every node of a zone dies at once (mode black-hole, the default, or refuse)",
+		Params: []string{"zone", "mode"}, Check: checkLossMode, Impl: nodeFault{}, DefaultHold: nodeHold,
 	})
 }

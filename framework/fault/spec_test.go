@@ -29,8 +29,11 @@ func TestParseAndValidate(t *testing.T) {
 		want    Spec // after Validate
 		wantErr string
 	}{
-		{in: "zone-outage zone=us-east1-a duration=2m", want: Spec{Kind: ZoneOutage, Region: "us-east1", Zone: "us-east1-a", Duration: 2 * time.Minute}},
-		{in: "node-loss node=europe-west1-b-gpu-2 duration=90s", want: Spec{Kind: NodeLoss, Region: "europe-west1", Node: "europe-west1-b-gpu-2", Duration: 90 * time.Second}},
+		{in: "zone-outage zone=us-east1-a duration=2m", want: Spec{Kind: ZoneOutage, Region: "us-east1", Zone: "us-east1-a", Mode: "black-hole", Duration: 2 * time.Minute}},
+		{in: "zone-outage zone=us-east1-a mode=refuse duration=2m", want: Spec{Kind: ZoneOutage, Region: "us-east1", Zone: "us-east1-a", Mode: "refuse", Duration: 2 * time.Minute}},
+		{in: "node-loss node=europe-west1-b-gpu-2 duration=90s", want: Spec{Kind: NodeLoss, Region: "europe-west1", Node: "europe-west1-b-gpu-2", Mode: "black-hole", Duration: 90 * time.Second}},
+		{in: "region-outage region=europe-west1 duration=1m", want: Spec{Kind: RegionOutage, Region: "europe-west1", Mode: "black-hole", Duration: time.Minute}},
+		{in: "region-outage mode=refuse duration=1m", want: Spec{Kind: RegionOutage, Region: "us-east1", Mode: "refuse", Duration: time.Minute}},
 		{in: "storage-outage duration=1m", want: Spec{Kind: StorageOutage, Region: "us-east1", Mode: "backend-error", Duration: time.Minute}},
 		{in: "storage-outage region=europe-west1 mode=cache-timeout duration=1m", want: Spec{Kind: StorageOutage, Region: "europe-west1", Mode: "cache-timeout", Duration: time.Minute}},
 		{in: "partition peer=europe-west1 duration=30s", want: Spec{Kind: Partition, Region: "us-east1", Peer: "europe-west1", Duration: 30 * time.Second}},
@@ -54,7 +57,9 @@ func TestParseAndValidate(t *testing.T) {
 		{in: "partition peer=us-east1 duration=1m", wantErr: "two different regions"},
 		{in: "partition peer=us-west1 duration=1m", wantErr: `region "us-west1" is not in topology`},
 		{in: "storage-outage mode=flood duration=1m", wantErr: "flood"},
-		{in: "node-loss mode=backend-error node=us-east1-a-gpu-0 duration=1m", wantErr: "mode applies to storage-outage only"},
+		{in: "node-loss mode=backend-error node=us-east1-a-gpu-0 duration=1m", wantErr: `mode "backend-error": want black-hole (default) or refuse`},
+		{in: "zone-outage zone=us-east1-a mode=drop duration=1m", wantErr: `mode "drop": want black-hole (default) or refuse`},
+		{in: "partition peer=europe-west1 mode=refuse duration=30s", wantErr: "mode applies to node-loss, region-outage, storage-outage, zone-outage only"},
 		{in: "drain duration=1m", wantErr: "drain needs --node or --zone"},
 	}
 	for _, c := range cases {

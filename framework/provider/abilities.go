@@ -17,15 +17,30 @@ import (
 
 // NodeController is an optional ability: make a node a dead machine and
 // bring it back. A stopped node stops heartbeating and its pods stop
-// answering (their connections hang: black-hole), and the control plane
-// notices on its own timers.
+// answering (their connections hang: black-hole; or, in refuse mode, are
+// refused), and the control plane notices on its own timers.
 type NodeController interface {
 	// StopNode stops the node. until is when the provider brings it back
-	// even if gameday dies before reverting (zero: never).
-	StopNode(ctx context.Context, c Cluster, node string, until time.Time) error
+	// even if gameday dies before reverting (zero: never). mode is how its
+	// servers fail; a provider that cannot carry a mode out returns an error
+	// wrapping framework.ErrInvalid.
+	StopNode(ctx context.Context, c Cluster, node string, until time.Time, mode NodeFailMode) error
 	// StartNode brings a stopped node back; starting a live node is a no-op.
 	StartNode(ctx context.Context, c Cluster, node string) error
 }
+
+// NodeFailMode is how the servers of a stopped node fail.
+type NodeFailMode string
+
+// The node fail modes.
+const (
+	// BlackHole (the default, also for ""): the servers keep their listeners
+	// and connections and never answer, as a machine that lost power or
+	// network; callers wait for their own timeouts.
+	BlackHole NodeFailMode = "black-hole"
+	// Refuse: the servers are gone and connections are refused at once.
+	Refuse NodeFailMode = "refuse"
+)
 
 // ControlPlaneController is an optional ability: make a cluster's control
 // plane unreachable and bring it back (region outage).
@@ -117,8 +132,11 @@ type PodState struct {
 	Node      string            `json:"node"`
 	Address   string            `json:"address,omitempty"`
 	Running   bool              `json:"running"`
-	Ready     bool              `json:"ready"`
-	Restarts  int32             `json:"restarts"`
+	// Frozen: the server process exists but answers nothing (its node is
+	// lost in black-hole mode); Running is false.
+	Frozen   bool  `json:"frozen,omitempty"`
+	Ready    bool  `json:"ready"`
+	Restarts int32 `json:"restarts"`
 	// Reason says why a pod is not Ready: its last failed probe or start error.
 	Reason string `json:"reason,omitempty"`
 }

@@ -10,20 +10,22 @@ import (
 )
 
 // StopNode implements provider.NodeController. The node is marked failed
-// (simapi.AnnotationNodeState), so the data plane's servers on it go silent
-// at once, and its Lease is taken over so kwok can no longer renew it: to
-// the control plane the machine has gone silent. The node lifecycle
+// (simapi.AnnotationNodeState, with the mode in simapi.AnnotationFailMode),
+// so the data plane's servers on it go silent at once (frozen: connections
+// hang) or, in refuse mode, are killed (connections refused), and its Lease
+// is taken over so kwok can no longer renew it: to the control plane the
+// machine has gone silent. The node lifecycle
 // controller marks it NotReady after its grace period and evicts its pods
 // after their tolerations, as when a machine loses power. (kwok decides
 // which nodes it manages only when it first sees them, so changing its own
 // annotation later would not stop the heartbeats.) The simulated kubelet
 // starts the node again at until if nobody else does.
-func (p *Provider) StopNode(ctx context.Context, c provider.Cluster, node string, until time.Time) error {
+func (p *Provider) StopNode(ctx context.Context, c provider.Cluster, node string, until time.Time, mode provider.NodeFailMode) error {
 	cs, err := cluster.Client(c.Kubeconfig)
 	if err != nil {
 		return err
 	}
-	return simapi.StopNode(ctx, cs, node, until)
+	return simapi.StopNode(ctx, cs, node, until, string(mode))
 }
 
 // StartNode implements provider.NodeController: the Lease is released, kwok

@@ -69,7 +69,7 @@ func TestNodeLossIntegration(t *testing.T) {
 	// flapping from a lease renewed too rarely).
 	other := "r1-a-gpu-1"
 	start := time.Now()
-	if err := p.StopNode(ctx, *c, node, time.Time{}); err != nil {
+	if err := p.StopNode(ctx, *c, node, time.Time{}, provider.BlackHole); err != nil {
 		t.Fatal(err)
 	}
 	waitReady(ctx, t, p, c.Kubeconfig, node, false, to.NodeMonitorGracePeriod+30*time.Second)

@@ -14,6 +14,9 @@
 //     error, which Envoy maps to 5xx because Istio leaves
 //     split_external_local_origin_errors off). Any other answer resets the
 //     endpoint's consecutive-error count.
+//   - ConsecutiveGatewayErrors (consecutiveGatewayErrors, off unless set) is
+//     Envoy's second detector: 502, 503, 504 answers and local-origin errors
+//     (refused, reset, timeout) count, any other answer resets the count.
 //   - Ejection happens on the spot, inline with the answer that makes the
 //     count reach Consecutive5xx (Envoy ejects consecutive-5xx outliers inline,
 //     not at the interval). The count restarts at 0 after each detection.
@@ -33,14 +36,24 @@
 //     endpoint is ejected or none is Ready, requests get 503 "no healthy
 //     upstream".
 //
-// Retries: Istio's default retry policy applies because no VirtualService
-// overrides it and the DestinationRule cannot: 2 retries on connect-failure,
-// refused-stream (HTTP/2 only, so moot here) and 503 answers, each to an
-// endpoint not tried yet for this request (previous_hosts predicate), after a
-// jittered exponential backoff from 25 ms (Envoy's defaults). A reset after the
-// request was sent is not retried (Istio's default omits "reset"). Every
-// attempt, including retries, is charged to its endpoint's outlier state, so a
-// dead endpoint is ejected even while retries hide its failures from clients.
+// Retries and timeouts: the VirtualService route's, as Envoy carries them
+// out (WithRetryPolicy, WithRequestTimeout); where no VirtualService routes
+// to the Service, Istio's defaults: no request timeout, no per-try timeout,
+// 2 retries on connect-failure, refused-stream (HTTP/2 only, so moot here)
+// and 503 answers (retriable-status-codes). Each retry goes to an endpoint
+// not tried yet for this request (previous_hosts predicate), after a
+// jittered exponential backoff from 25 ms (Envoy's defaults). Conditions:
+// connect-failure retries failed connections; reset every attempt that got
+// no answer (reset, per-try timeout); gateway-error those and 502/503/504;
+// 5xx those and every 5xx. A per-try timeout ends an attempt that has no
+// answer's headers in time: it is charged to the endpoint (a local-origin
+// timeout) and retried under those conditions, else answered 504. The
+// request timeout bounds the whole request, retries included: 504, and the
+// attempt in flight is charged. A client that gives up first (its own
+// timeout) charges nothing: a silent endpoint under Istio's defaults is
+// never seen by outlier detection. Every attempt, including retries, is
+// charged to its endpoint's outlier state, so a dead endpoint is ejected
+// even while retries hide its failures from clients.
 // WithRetryPolicy(RetryPolicy{}) turns retries off.
 //
 // Circuit breaking: MaxRequests (the DestinationRule's http2MaxRequests) bounds
@@ -54,5 +67,5 @@
 // DNS-style health checks thus see what a client would, and a region whose
 // endpoints are all dead (stale after an outage) fails them. It can be
 // stopped and started (the region-outage fault): Stop refuses connections at
-// once.
+// once; BlackHole keeps the address and connections and answers nothing.
 package gateway

@@ -26,8 +26,11 @@ type host struct {
 	target *url.URL
 
 	consecutive atomic.Int32
-	requests    atomic.Uint64
-	failures    atomic.Uint64
+	// consecutiveGw counts consecutive gateway errors (502/503/504 and
+	// local-origin errors: refused, reset, timeout).
+	consecutiveGw atomic.Int32
+	requests      atomic.Uint64
+	failures      atomic.Uint64
 
 	// Guarded by Gateway.mu.
 	ejected    bool

@@ -88,7 +88,12 @@ func (g *Gateway) URL() string {
 // state are kept.
 func (g *Gateway) Stop() error { return g.withServer("stop", (*forward.Server).Stop) }
 
-// Start puts a stopped gateway back on its address.
+// BlackHole takes the gateway off the network silently (region outage in
+// black-hole mode): its address still accepts connections, open ones are
+// kept, and nothing is answered, so clients wait for their own timeouts.
+func (g *Gateway) BlackHole() error { return g.withServer("black-hole", (*forward.Server).Freeze) }
+
+// Start puts a stopped or black-holed gateway back on its address.
 func (g *Gateway) Start() error { return g.withServer("start", (*forward.Server).Start) }
 
 func (g *Gateway) withServer(what string, f func(*forward.Server) error) error {

@@ -7,9 +7,13 @@ import (
 )
 
 // record charges one upstream attempt's outcome to h and ejects it on the spot
-// when its consecutive errors reach the threshold.
-func (g *Gateway) record(h *host, failed bool) {
+// when its consecutive errors reach a threshold. failed is a 5xx answer or a
+// local-origin error; gatewayErr a 502/503/504 answer or a local-origin error.
+func (g *Gateway) record(h *host, failed, gatewayErr bool) {
 	h.requests.Add(1)
+	if !gatewayErr && h.consecutiveGw.Load() != 0 {
+		h.consecutiveGw.Store(0)
+	}
 	if !failed {
 		if h.consecutive.Load() != 0 {
 			h.consecutive.Store(0)
@@ -19,7 +23,21 @@ func (g *Gateway) record(h *host, failed bool) {
 	h.failures.Add(1)
 	if t := g.cfg.od.Consecutive5xx; t > 0 && int(h.consecutive.Add(1)) == t {
 		g.onConsecutive5xx(h)
+		return
 	}
+	if t := g.cfg.od.ConsecutiveGatewayErrors; gatewayErr && t > 0 && int(h.consecutiveGw.Add(1)) == t {
+		g.onConsecutive5xx(h)
+	}
+}
+
+// recordLocal charges a local-origin error (refused, reset, timeout): Istio
+// leaves split_external_local_origin_errors off, so Envoy counts it as a
+// 5xx and as a gateway error.
+func (g *Gateway) recordLocal(h *host) { g.record(h, true, true) }
+
+// recordAnswer charges an answer by its status.
+func (g *Gateway) recordAnswer(h *host, status int) {
+	g.record(h, status >= 500, status == 502 || status == 503 || status == 504)
 }
 
 // onConsecutive5xx is Envoy's DetectorImpl::onConsecutiveErrorWorker: eject if
@@ -32,6 +50,7 @@ func (g *Gateway) onConsecutive5xx(h *host) {
 		return // already ejected, or removed meanwhile
 	}
 	defer h.consecutive.Store(0)
+	defer h.consecutiveGw.Store(0)
 	ejected := len(p.all) - len(p.healthy)
 	if float64(100*(ejected+1)) > float64(g.cfg.od.MaxEjectionPercent*len(p.all)) {
 		g.counters.ejectionsOverflow.Add(1)
@@ -71,6 +90,7 @@ func (g *Gateway) sweep(now time.Time) {
 		case now.Sub(h.ejectedAt) >= g.ejectionTime(h):
 			h.ejected = false
 			h.consecutive.Store(0)
+			h.consecutiveGw.Store(0)
 			changed = true
 			g.counters.unejections.Add(1)
 			g.cfg.logger.Info("endpoint returned to service", "region", g.region, "endpoint", h.ep.Name, "after", now.Sub(h.ejectedAt))

@@ -1,11 +1,11 @@
 package gateway
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"slices"
 	"time"
 
 	"gameday.io/gameday/framework"
@@ -53,6 +53,12 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	ctx := r.Context()
+	if g.cfg.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, g.cfg.timeout)
+		defer cancel()
+	}
 	var triedBuf [4]*host
 	tried := triedBuf[:0]
 	for attempt := 0; ; attempt++ {
@@ -64,21 +70,39 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		tried = append(tried, h)
 		g.counters.attempts.Add(1)
-		resp, err := g.transport.RoundTrip(forward.Upstream(r.Context(), r, h.target, body))
-		if err != nil {
-			if r.Context().Err() != nil {
-				return // the client went away: not the endpoint's fault, nobody to answer
-			}
-			g.record(h, true)
+		resp, o, err := g.try(ctx, r, h, body)
+		if r.Context().Err() != nil {
+			forward.Discard(resp)
+			return // the client went away: not the endpoint's fault, nobody to answer
+		}
+		if ctx.Err() != nil {
+			// The request (route) timeout: Envoy charges the attempt in
+			// flight to its endpoint (a local-origin timeout) and answers 504.
+			forward.Discard(resp)
+			g.recordLocal(h)
 			g.counters.upstreamErrors.Add(1)
-			if forward.IsConnectFailure(err) && g.retry(r, attempt) {
+			g.counters.timeouts.Add(1)
+			g.failWith(w, http.StatusGatewayTimeout, fmt.Sprintf("upstream request timeout after %s: endpoint %s", g.cfg.timeout, h.ep.Name))
+			return
+		}
+		if o != outcomeAnswer {
+			g.recordLocal(h)
+			g.counters.upstreamErrors.Add(1)
+			if o == outcomeTimeout {
+				g.counters.timeouts.Add(1)
+			}
+			if g.cfg.retry.retriable(o, 0) && g.retry(ctx, attempt) {
 				continue
+			}
+			if o == outcomeTimeout {
+				g.failWith(w, http.StatusGatewayTimeout, fmt.Sprintf("upstream request timeout: endpoint %s gave no answer within the per-try timeout %s", h.ep.Name, g.cfg.retry.PerTryTimeout))
+				return
 			}
 			g.fail(w, fmt.Sprintf("upstream connect error or disconnect/reset before headers: endpoint %s: %v", h.ep.Name, err))
 			return
 		}
-		g.record(h, resp.StatusCode >= 500)
-		if slices.Contains(g.cfg.retry.RetriableStatusCodes, resp.StatusCode) && g.retry(r, attempt) {
+		g.recordAnswer(h, resp.StatusCode)
+		if g.cfg.retry.retriable(o, resp.StatusCode) && g.retry(ctx, attempt) {
 			forward.Discard(resp)
 			continue
 		}
@@ -90,9 +114,36 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// try sends one attempt to h, bounded by the per-try timeout until its
+// answer's headers arrive, and says how it ended.
+func (g *Gateway) try(ctx context.Context, r *http.Request, h *host, body *forward.Body) (*http.Response, outcome, error) {
+	actx := ctx
+	var t *time.Timer
+	if d := g.cfg.retry.PerTryTimeout; d > 0 {
+		var cancel context.CancelCauseFunc
+		actx, cancel = context.WithCancelCause(ctx)
+		// Not cancelled on return: the answer's body is copied after try
+		// returns. The attempt's context ends with ctx (the request's).
+		t = time.AfterFunc(d, func() { cancel(errPerTryTimeout) })
+	}
+	resp, err := g.transport.RoundTrip(forward.Upstream(actx, r, h.target, body))
+	if t != nil && !t.Stop() && errors.Is(context.Cause(actx), errPerTryTimeout) {
+		forward.Discard(resp)
+		return nil, outcomeTimeout, errPerTryTimeout
+	}
+	switch {
+	case err == nil:
+		return resp, outcomeAnswer, nil
+	case forward.IsConnectFailure(err):
+		return nil, outcomeConnectFailed, err
+	}
+	return nil, outcomeReset, err
+}
+
 // retry reports whether attempt may be retried, after Envoy's jittered
-// exponential backoff; false when attempts are used up or the client is gone.
-func (g *Gateway) retry(r *http.Request, attempt int) bool {
+// exponential backoff; false when attempts are used up or the request's
+// context (client or request timeout) ends.
+func (g *Gateway) retry(ctx context.Context, attempt int) bool {
 	p := g.cfg.retry
 	if attempt >= p.Attempts {
 		return false
@@ -107,7 +158,7 @@ func (g *Gateway) retry(r *http.Request, attempt int) bool {
 	select {
 	case <-t.C:
 		return true
-	case <-r.Context().Done():
+	case <-ctx.Done():
 		return false
 	}
 }

@@ -6,8 +6,8 @@ import (
 )
 
 type counters struct {
-	requests, responses5xx, attempts, retries, overflow, noHealthy, upstreamErrors atomic.Uint64
-	ejections, ejectionsOverflow, unejections                                      atomic.Uint64
+	requests, responses5xx, attempts, retries, overflow, noHealthy, upstreamErrors, timeouts atomic.Uint64
+	ejections, ejectionsOverflow, unejections                                                atomic.Uint64
 }
 
 // Counters are the gateway's cumulative counts since New.
@@ -21,6 +21,8 @@ type Counters struct {
 	Retries  uint64 `json:"retries"`
 	// UpstreamErrors are attempts that got no answer (refused, reset, timeout).
 	UpstreamErrors uint64 `json:"upstreamErrors"`
+	// Timeouts are attempts ended by the per-try or the request timeout.
+	Timeouts uint64 `json:"timeouts"`
 	// Overflow requests were refused by the MaxRequests breaker.
 	Overflow uint64 `json:"overflow"`
 	// NoHealthyUpstream requests found no endpoint to go to.
@@ -47,6 +49,8 @@ type EndpointStatus struct {
 	Multiplier int `json:"multiplier"`
 	// Consecutive5xx is the current run of errors.
 	Consecutive5xx int `json:"consecutive5xx"`
+	// ConsecutiveGatewayErrors is the current run of gateway errors.
+	ConsecutiveGatewayErrors int `json:"consecutiveGatewayErrors,omitempty"`
 	// Requests and Failures count attempts charged to it.
 	Requests uint64 `json:"requests"`
 	Failures uint64 `json:"failures"`
@@ -57,6 +61,9 @@ type Status struct {
 	Region  string `json:"region"`
 	URL     string `json:"url,omitempty"`
 	Running bool   `json:"running"`
+	// BlackHole is true while the gateway accepts connections and answers
+	// nothing (a region outage in black-hole mode).
+	BlackHole bool `json:"blackHole,omitempty"`
 	// Ready is true while at least one endpoint is not ejected.
 	Ready            bool             `json:"ready"`
 	Endpoints        []EndpointStatus `json:"endpoints"`
@@ -65,26 +72,28 @@ type Status struct {
 	Counters         Counters         `json:"counters"`
 	OutlierDetection OutlierDetection `json:"outlierDetection"`
 	Retry            RetryPolicy      `json:"retry"`
-	MaxRequests      int64            `json:"maxRequests"`
+	// RequestTimeout bounds a whole request (0: none).
+	RequestTimeout time.Duration `json:"requestTimeout,omitempty"`
+	MaxRequests    int64         `json:"maxRequests"`
 }
 
 // Status returns a snapshot of endpoints, ejections and counters.
 func (g *Gateway) Status() Status {
 	st := Status{
 		Region: g.region, InFlight: g.active.Load(),
-		OutlierDetection: g.cfg.od, Retry: g.cfg.retry, MaxRequests: g.cfg.maxRequests,
+		OutlierDetection: g.cfg.od, Retry: g.cfg.retry, RequestTimeout: g.cfg.timeout, MaxRequests: g.cfg.maxRequests,
 		Endpoints: []EndpointStatus{}, Ejected: []EndpointStatus{},
 		Counters: Counters{
 			Requests: g.counters.requests.Load(), Responses5xx: g.counters.responses5xx.Load(),
 			Attempts: g.counters.attempts.Load(), Retries: g.counters.retries.Load(),
-			UpstreamErrors: g.counters.upstreamErrors.Load(), Overflow: g.counters.overflow.Load(),
+			UpstreamErrors: g.counters.upstreamErrors.Load(), Timeouts: g.counters.timeouts.Load(), Overflow: g.counters.overflow.Load(),
 			NoHealthyUpstream: g.counters.noHealthy.Load(), Ejections: g.counters.ejections.Load(),
 			EjectionsOverflow: g.counters.ejectionsOverflow.Load(), Unejections: g.counters.unejections.Load(),
 		},
 	}
 	g.srvMu.Lock()
 	if g.srv != nil {
-		st.URL, st.Running = g.srv.URL(), g.srv.Running()
+		st.URL, st.Running, st.BlackHole = g.srv.URL(), g.srv.Running(), g.srv.Frozen()
 	}
 	g.srvMu.Unlock()
 
@@ -94,7 +103,7 @@ func (g *Gateway) Status() Status {
 	st.Ready = len(p.healthy) > 0
 	for _, h := range p.all {
 		es := EndpointStatus{Endpoint: h.ep, Ejected: h.ejected, Ejections: h.ejections, Multiplier: h.multiplier,
-			Consecutive5xx: int(h.consecutive.Load()), Requests: h.requests.Load(), Failures: h.failures.Load()}
+			Consecutive5xx: int(h.consecutive.Load()), ConsecutiveGatewayErrors: int(h.consecutiveGw.Load()), Requests: h.requests.Load(), Failures: h.failures.Load()}
 		if h.ejected {
 			since, until := h.ejectedAt, h.ejectedAt.Add(g.ejectionTime(h))
 			es.EjectedSince, es.EjectedUntil = &since, &until

@@ -41,14 +41,30 @@ type podRun struct {
 	cancel   context.CancelFunc // non-nil while its lifecycle goroutine runs
 	done     chan struct{}
 	proc     *serverProc
-	addr     string // last server address; kept after the server dies
+	addr     string    // last server address; kept after the server dies
+	since    time.Time // when proc started
 	restarts int32
 	started  bool // a server was started at least once
 	ready    bool
 	deleting bool
-	hard     bool   // the next halt kills instead of stopping gracefully
-	reason   string // why the pod is not ready (last probe failure, start error)
+	how      haltMode // how the lifecycle ends its server when its ctx ends
+	frozen   bool     // proc is frozen and no lifecycle runs (its node is down)
+	reason   string   // why the pod is not ready (last probe failure, start error)
 }
+
+// haltMode is how halt ends a pod's server.
+type haltMode int
+
+const (
+	// haltGraceful: SIGTERM, then SIGKILL after the grace period (pod deleted).
+	haltGraceful haltMode = iota
+	// haltKill: SIGKILL at once (refuse-mode node loss, pod gone, teardown).
+	haltKill
+	// haltFreeze: SIGSTOP, keeping the process, its listener and connections
+	// (black-hole node loss); a later halt of another mode, or the node's
+	// return, ends or resumes it.
+	haltFreeze
+)
 
 // New returns a kubelet; Run starts it.
 func New(cfg provider.PodHostConfig) *Kubelet {
@@ -86,9 +102,10 @@ func (k *Kubelet) Run(ctx context.Context) error {
 		runs = append(runs, r)
 	}
 	k.mu.Unlock()
-	// The lifecycles end with ctx and kill their servers; wait for them.
+	// The lifecycles end with ctx and stop their servers; wait for them and
+	// kill the frozen ones.
 	for _, r := range runs {
-		k.halt(r, true)
+		k.halt(r, haltKill)
 	}
 	return nil
 }
@@ -196,8 +213,14 @@ func (k *Kubelet) sync(pod *corev1.Pod) {
 	node, alive := k.nodeAlive(pod.Spec.NodeName)
 	switch {
 	case !alive:
-		// The machine is gone: its servers die at once, nobody reports anything.
-		k.halt(r, true)
+		// The machine is gone and its kubelet with it: nobody probes or
+		// reports anything. Its servers freeze (black-hole) or, in refuse
+		// mode, die at once.
+		how := haltKill
+		if node != nil && simapi.FailMode(node.Annotations) == simapi.ModeBlackHole {
+			how = haltFreeze
+		}
+		k.halt(r, how)
 	case pod.DeletionTimestamp != nil:
 		k.terminate(ctx, r, pod)
 	default:
@@ -212,13 +235,13 @@ func (k *Kubelet) forget(pod *corev1.Pod) {
 	delete(k.pods, pod.UID)
 	k.mu.Unlock()
 	if r != nil {
-		k.halt(r, true)
+		k.halt(r, haltKill)
 	}
 }
 
-// Address returns the loopback address of the pod's server, or its last one
-// when the server has died (so traffic sent there is refused, as it would be
-// by a dead machine). ok is false for pods never started.
+// Address returns the loopback address of the pod's server (frozen or not),
+// or its last one when the server has died (so traffic sent there is
+// refused). ok is false for pods never started.
 func (k *Kubelet) Address(uid types.UID) (addr string, ok bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -235,8 +258,9 @@ func (k *Kubelet) States() []provider.PodState {
 	defer k.mu.Unlock()
 	out := make([]provider.PodState, 0, len(k.pods))
 	for _, r := range k.pods {
-		running := r.proc != nil && !r.proc.exited()
-		ps := provider.PodState{Name: r.pod.Name, Namespace: r.pod.Namespace, Labels: r.pod.Labels, Node: r.pod.Spec.NodeName, Address: r.addr, Running: running, Ready: r.ready && running, Restarts: r.restarts}
+		running := r.proc != nil && !r.proc.exited() && !r.frozen
+		ps := provider.PodState{Name: r.pod.Name, Namespace: r.pod.Namespace, Labels: r.pod.Labels, Node: r.pod.Spec.NodeName,
+			Address: r.addr, Running: running, Frozen: r.frozen, Ready: r.ready && running, Restarts: r.restarts}
 		if !ps.Ready {
 			ps.Reason = r.reason
 			if !running && ps.Reason == "" {

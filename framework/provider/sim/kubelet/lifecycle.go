@@ -29,23 +29,50 @@ func (k *Kubelet) ensureRunning(ctx context.Context, r *podRun, pod *corev1.Pod,
 		r.ip = fmt.Sprintf("10.%d.%d.%d", 101+k.cfg.Index, k.nextIP/250, 1+k.nextIP%250)
 	}
 	rctx, cancel := context.WithCancel(ctx)
-	r.cancel, r.done, r.hard = cancel, make(chan struct{}), false
+	r.cancel, r.done, r.how = cancel, make(chan struct{}), haltGraceful
 	go k.lifecycle(rctx, r, pod, node)
 }
 
-// halt ends the pod's lifecycle and its server: killed at once when hard
-// (node loss), else stopped gracefully. It returns when the server is gone.
-func (k *Kubelet) halt(r *podRun, hard bool) {
+// halt ends the pod's lifecycle and ends its server as how says. It returns
+// when the server is gone, or frozen for haltFreeze. A server frozen before
+// is killed or stopped by a later halt of another mode.
+func (k *Kubelet) halt(r *podRun, how haltMode) {
 	k.mu.Lock()
 	cancel, done := r.cancel, r.done
-	r.hard = hard
+	r.how = how
 	r.cancel = nil
 	k.mu.Unlock()
-	if cancel == nil {
+	if cancel != nil {
+		cancel()
+	}
+	if done != nil {
+		// Also when an earlier halt cancelled the lifecycle: it may still be
+		// freezing its server, which this halt must then end.
+		<-done
+	}
+	if how == haltFreeze {
 		return
 	}
-	cancel()
-	<-done
+	k.mu.Lock()
+	proc, frozen, pod := r.proc, r.frozen, r.pod
+	r.frozen = false // whoever clears it owns the frozen process
+	k.mu.Unlock()
+	if !frozen {
+		return
+	}
+	if how == haltKill {
+		proc.kill()
+	} else {
+		proc.stop(k.grace(pod))
+	}
+}
+
+// grace is the pod's termination grace period, scaled by the profile.
+func (k *Kubelet) grace(pod *corev1.Pod) time.Duration {
+	if pod.Spec.TerminationGracePeriodSeconds != nil {
+		return k.cfg.Timeouts.Scale(time.Duration(*pod.Spec.TerminationGracePeriodSeconds) * time.Second)
+	}
+	return k.cfg.Timeouts.Scale(30 * time.Second)
 }
 
 // terminate stops a pod marked for deletion and confirms the deletion.
@@ -58,62 +85,70 @@ func (k *Kubelet) terminate(ctx context.Context, r *podRun, pod *corev1.Pod) {
 	r.deleting = true
 	k.mu.Unlock()
 	go func() {
-		k.halt(r, false)
+		k.halt(r, haltGraceful)
 		if err := confirmDeletion(ctx, k.cfg.Client, pod); err != nil && ctx.Err() == nil {
 			k.log.Warn("confirm pod deletion", "pod", pod.Name, "err", err)
 		}
 	}()
 }
 
-// lifecycle runs one pod's container: start the server, report it, probe
-// it, restart it with back-off when it exits or fails liveness, and end it
-// when ctx ends (killing or stopping it as halt asked).
+// lifecycle runs one pod's container: start the server (or resume the one
+// frozen while its node was down), report it, probe it, restart it with
+// back-off when it exits or fails liveness, and end it when ctx ends
+// (killing, stopping or freezing it as halt asked).
 func (k *Kubelet) lifecycle(ctx context.Context, r *podRun, pod *corev1.Pod, node *corev1.Node) {
 	defer close(r.done)
 	hostIP := nodeIP(node)
 	ctr := pod.Spec.Containers[0]
 	readiness := probeFrom(ctr.ReadinessProbe, k.cfg.Timeouts)
 	liveness := probeFrom(ctr.LivenessProbe, k.cfg.Timeouts)
-	grace := k.cfg.Timeouts.Scale(30 * time.Second)
-	if pod.Spec.TerminationGracePeriodSeconds != nil {
-		grace = k.cfg.Timeouts.Scale(time.Duration(*pod.Spec.TerminationGracePeriodSeconds) * time.Second)
-	}
 	backoff := k.cfg.Timeouts.Scale(backoffInitial)
 	k.mu.Lock()
-	if r.started {
+	var resume *serverProc
+	if r.frozen && r.proc != nil && !r.proc.exited() {
+		resume = r.proc // the node is back: its process carries on
+	} else if r.started {
 		r.restarts++ // the node came back: the container starts again
 	}
+	r.frozen = false
 	k.mu.Unlock()
 	for {
-		proc, err := startServer(k.cfg.Server(pod, node))
-		if err != nil {
-			k.setReason(r, "start: "+err.Error())
-			k.log.Warn("start inference server", "pod", pod.Name, "err", err)
-			k.report(ctx, r, hostIP, containerState{waiting: "CreateContainerError", message: err.Error()})
-			if !timer.Pause(ctx, backoff) {
-				return
-			}
-			continue
-		}
-		started := time.Now()
-		k.mu.Lock()
-		r.proc, r.addr, r.started, r.ready = proc, proc.addr, true, false
-		k.mu.Unlock()
-		if k.cfg.AddressChanged != nil {
-			k.cfg.AddressChanged()
-		}
-		k.log.Debug("inference server started", "pod", pod.Name, "node", pod.Spec.NodeName, "addr", proc.addr)
-		k.report(ctx, r, hostIP, containerState{running: true, startedAt: started, restarts: r.restarts})
-		why := k.probeLoop(ctx, r, proc, readiness, liveness, hostIP, started)
-		if ctx.Err() != nil {
+		proc, started, resumed := resume, time.Time{}, resume != nil
+		resume = nil
+		if resumed {
 			k.mu.Lock()
-			hard := r.hard
+			started = r.since
 			k.mu.Unlock()
-			if hard {
+			if err := proc.thaw(); err != nil {
+				k.log.Warn("resume inference server; starting a new one", "pod", pod.Name, "err", err)
 				proc.kill()
-			} else {
-				proc.stop(grace)
+				continue
 			}
+			k.log.Info("inference server resumed", "pod", pod.Name, "node", pod.Spec.NodeName)
+		} else {
+			var err error
+			if proc, err = startServer(k.cfg.Server(pod, node)); err != nil {
+				k.setReason(r, "start: "+err.Error())
+				k.log.Warn("start inference server", "pod", pod.Name, "err", err)
+				k.report(ctx, r, hostIP, containerState{waiting: "CreateContainerError", message: err.Error()})
+				if !timer.Pause(ctx, backoff) {
+					return
+				}
+				continue
+			}
+			started = time.Now()
+			k.mu.Lock()
+			r.proc, r.addr, r.since, r.started, r.ready = proc, proc.addr, started, true, false
+			k.mu.Unlock()
+			if k.cfg.AddressChanged != nil {
+				k.cfg.AddressChanged()
+			}
+			k.log.Debug("inference server started", "pod", pod.Name, "node", pod.Spec.NodeName, "addr", proc.addr)
+		}
+		k.report(ctx, r, hostIP, containerState{running: true, startedAt: started, restarts: r.restarts})
+		why := k.probeLoop(ctx, r, proc, readiness, liveness, hostIP, started, resumed)
+		if ctx.Err() != nil {
+			k.end(r, proc, pod)
 			return
 		}
 		proc.kill()
@@ -131,14 +166,47 @@ func (k *Kubelet) lifecycle(ctx context.Context, r *podRun, pod *corev1.Pod, nod
 	}
 }
 
+// end ends a running server as halt asked: killed, stopped gracefully, or
+// frozen (kept, with its listener and connections, for a later halt or the
+// node's return). A server that cannot be frozen is killed.
+func (k *Kubelet) end(r *podRun, proc *serverProc, pod *corev1.Pod) {
+	k.mu.Lock()
+	how := r.how
+	k.mu.Unlock()
+	switch how {
+	case haltKill:
+		proc.kill()
+	case haltFreeze:
+		if err := proc.freeze(); err != nil {
+			k.log.Warn("freeze inference server; killing it", "pod", pod.Name, "err", err)
+			proc.kill()
+			return
+		}
+		k.mu.Lock()
+		r.frozen, r.ready, r.reason = true, false, "frozen: its node is down (black-hole)"
+		k.mu.Unlock()
+		k.log.Debug("inference server frozen", "pod", pod.Name, "node", pod.Spec.NodeName)
+	default:
+		proc.stop(k.grace(pod))
+	}
+}
+
 // probeLoop probes until ctx ends, the process exits or liveness fails, and
 // returns why it stopped.
-func (k *Kubelet) probeLoop(ctx context.Context, r *podRun, proc *serverProc, readiness, liveness *probe, hostIP string, started time.Time) string {
+// A resumed server is probed at once: its initial delays passed before its
+// node went down.
+func (k *Kubelet) probeLoop(ctx context.Context, r *podRun, proc *serverProc, readiness, liveness *probe, hostIP string, started time.Time, resumed bool) string {
 	var ready, live *prober
 	var readyT, liveT <-chan time.Time
+	delay := func(p *probe) time.Duration {
+		if resumed {
+			return 0
+		}
+		return p.initialDelay
+	}
 	if readiness != nil {
 		ready = &prober{p: readiness}
-		t := time.NewTimer(readiness.initialDelay)
+		t := time.NewTimer(delay(readiness))
 		defer t.Stop()
 		readyT = t.C
 	} else {
@@ -146,7 +214,7 @@ func (k *Kubelet) probeLoop(ctx context.Context, r *podRun, proc *serverProc, re
 	}
 	if liveness != nil {
 		live = &prober{p: liveness, ok: true}
-		t := time.NewTimer(liveness.initialDelay)
+		t := time.NewTimer(delay(liveness))
 		defer t.Stop()
 		liveT = t.C
 	}

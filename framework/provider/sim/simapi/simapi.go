@@ -1,7 +1,8 @@
 // Package simapi is what the sim provider and its simulated kubelet agree
 // on: the annotations, labels and taint of simulated nodes and pods, and how
 // a simulated node is stopped and started (its Lease taken over so kwok can
-// no longer renew it, and marked failed so the kubelet's servers go silent).
+// no longer renew it, and marked failed so the kubelet's servers go silent:
+// frozen by default, killed in refuse mode).
 package simapi
 
 import (
@@ -14,6 +15,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+
+	"gameday.io/gameday/framework"
 )
 
 // Node annotations and labels.
@@ -24,13 +27,22 @@ const (
 	// AnnotationAlive is its value on every simulated node.
 	AnnotationAlive = "fake"
 	// AnnotationNodeState records a node gameday has failed: AnnotationDown
-	// while its heartbeats are stopped. The data plane kills the node's
-	// servers when it appears.
+	// while its heartbeats are stopped. The data plane freezes the node's
+	// servers when it appears (kills them in ModeRefuse).
 	AnnotationNodeState = "gameday.io/node-state"
+	// AnnotationFailMode is how a failed node's servers fail: ModeBlackHole
+	// (also when absent) or ModeRefuse.
+	AnnotationFailMode = "gameday.io/fail-mode"
 	// AnnotationFaultUntil is when a failed node is due back (RFC 3339).
 	AnnotationFaultUntil = "gameday.io/fault-until"
 	// AnnotationDown is AnnotationNodeState's value on a failed node.
 	AnnotationDown = "down"
+	// ModeBlackHole freezes a failed node's servers (SIGSTOP): they keep
+	// their listeners and connections and never answer, as a machine that
+	// lost power or network; callers wait for their own timeouts.
+	ModeBlackHole = "black-hole"
+	// ModeRefuse kills a failed node's servers: connections are refused.
+	ModeRefuse = "refuse"
 	// LeaseHolderDown holds a failed node's Lease so kwok cannot renew it.
 	LeaseHolderDown = "gameday-down"
 	// TaintKey is the taint every simulated node carries; workloads meant for
@@ -43,9 +55,16 @@ const (
 
 // StopNode stops a simulated node's heartbeats (see Provider.StopNode).
 // When until is set, the node is annotated with it and the data-plane agent
-// starts the node again at that time even if nobody else does.
-func StopNode(ctx context.Context, c kubernetes.Interface, node string, until time.Time) error {
-	if err := setNodeState(ctx, c, node, AnnotationDown, until); err != nil {
+// starts the node again at that time even if nobody else does. mode is
+// ModeBlackHole ("" means it) or ModeRefuse.
+func StopNode(ctx context.Context, c kubernetes.Interface, node string, until time.Time, mode string) error {
+	if mode == "" {
+		mode = ModeBlackHole
+	}
+	if mode != ModeBlackHole && mode != ModeRefuse {
+		return fmt.Errorf("stop node %s: mode %q: want %s or %s: %w", node, mode, ModeBlackHole, ModeRefuse, framework.ErrInvalid)
+	}
+	if err := setNodeState(ctx, c, node, AnnotationDown, until, mode); err != nil {
 		return err
 	}
 	now := metav1.NewMicroTime(time.Now())
@@ -77,7 +96,7 @@ func StartNode(ctx context.Context, c kubernetes.Interface, node string) error {
 	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 		return fmt.Errorf("release the lease of node %s: %w", node, err)
 	}
-	return setNodeState(ctx, c, node, "", time.Time{})
+	return setNodeState(ctx, c, node, "", time.Time{}, "")
 }
 
 // StopUntil returns when a stopped node is due to start again (zero: never).
@@ -91,20 +110,32 @@ func NodeDown(annotations map[string]string) bool {
 	return annotations[AnnotationNodeState] == AnnotationDown
 }
 
+// FailMode is how a failed node's servers fail (ModeBlackHole unless the
+// node says ModeRefuse).
+func FailMode(annotations map[string]string) string {
+	if annotations[AnnotationFailMode] == ModeRefuse {
+		return ModeRefuse
+	}
+	return ModeBlackHole
+}
+
 // corev1NamespaceNodeLease is where node Leases live.
 const corev1NamespaceNodeLease = "kube-node-lease"
 
-// setNodeState sets (or, with "", removes) the failed mark of a node and
-// its end time.
-func setNodeState(ctx context.Context, c kubernetes.Interface, node, state string, until time.Time) error {
-	value, untilValue := "null", "null"
+// setNodeState sets (or, with "", removes) the failed mark of a node, its
+// end time and its mode.
+func setNodeState(ctx context.Context, c kubernetes.Interface, node, state string, until time.Time, mode string) error {
+	value, untilValue, modeValue := "null", "null", "null"
 	if state != "" {
 		value = fmt.Sprintf("%q", state)
 	}
 	if !until.IsZero() {
 		untilValue = fmt.Sprintf("%q", until.UTC().Format(time.RFC3339Nano))
 	}
-	patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:%s,%q:%s}}}`, AnnotationNodeState, value, AnnotationFaultUntil, untilValue)
+	if mode != "" {
+		modeValue = fmt.Sprintf("%q", mode)
+	}
+	patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:%s,%q:%s,%q:%s}}}`, AnnotationNodeState, value, AnnotationFaultUntil, untilValue, AnnotationFailMode, modeValue)
 	if _, err := c.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
 		return fmt.Errorf("mark node %s %s=%s: %w", node, AnnotationNodeState, state, err)
 	}

@@ -158,6 +158,9 @@ func CopyResponse(w http.ResponseWriter, resp *http.Response) error {
 
 // Discard drains and closes a response body so its connection can be reused.
 func Discard(resp *http.Response) {
+	if resp == nil {
+		return
+	}
 	_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 	resp.Body.Close()
 }

@@ -13,8 +13,10 @@ import (
 
 // Server serves a handler on one loopback address that survives Stop/Start:
 // Stop closes the listener and every connection at once (clients see refused
-// or reset connections, as in a region outage); Start binds the same address
-// again.
+// or reset connections, as in a region outage in refuse mode); Freeze keeps
+// the listener and connections but answers nothing (a black hole: clients
+// wait for their own timeouts); Start binds the same address again and
+// answers again.
 type Server struct {
 	handler http.Handler
 	logger  *slog.Logger
@@ -23,6 +25,7 @@ type Server struct {
 	addr   string // fixed after the first bind
 	srv    *http.Server
 	closed bool
+	frozen chan struct{} // non-nil while frozen; closed when answering again
 }
 
 // Listen binds addr (port 0 picks a free port, kept across restarts) and
@@ -52,13 +55,57 @@ func (s *Server) Running() bool {
 	return s.srv != nil
 }
 
-// Start binds the address again after Stop. Starting a running server does
-// nothing. It fails when the address was taken meanwhile or after Close.
+// serve holds every request while the server is frozen: until the client
+// gives up (nothing is answered) or the server answers again.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	hold := s.frozen
+	s.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-r.Context().Done():
+			return
+		}
+	}
+	s.handler.ServeHTTP(w, r)
+}
+
+// Frozen reports whether the server is frozen.
+func (s *Server) Frozen() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.frozen != nil
+}
+
+// Freeze makes the server a black hole: the listener stays, connections
+// are accepted and kept, and no request is answered until Start (held
+// requests are then served) or the client gives up. Freezing a frozen
+// server does nothing.
+func (s *Server) Freeze() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return fmt.Errorf("freeze %s: %w", s.addr, net.ErrClosed)
+	}
+	if s.frozen == nil {
+		s.frozen = make(chan struct{})
+	}
+	return nil
+}
+
+// Start answers again after Freeze and binds the address again after Stop.
+// Starting a running server does nothing. It fails when the address was
+// taken meanwhile or after Close.
 func (s *Server) Start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return fmt.Errorf("start %s: %w", s.addr, net.ErrClosed)
+	}
+	if s.frozen != nil {
+		close(s.frozen)
+		s.frozen = nil
 	}
 	if s.srv != nil {
 		return nil
@@ -68,7 +115,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("listen on %s: %w", s.addr, err)
 	}
 	s.addr = ln.Addr().String()
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	s.srv = srv
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && s.logger != nil {
@@ -107,7 +154,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the server for good.
+// Close stops the server for good (held requests end with their
+// connections).
 func (s *Server) Close() error {
 	s.mu.Lock()
 	s.closed = true
