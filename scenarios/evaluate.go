@@ -116,6 +116,10 @@ func (d *drill) addFindings() {
 			"%d NotReady node(s) were never tainted NoExecute, so their pods were not evicted (%s): kube-controller-manager stops evictions in a zone it considers disrupted (--unhealthy-zone-threshold, --large-cluster-size-threshold) and in every zone when all nodes are NotReady",
 			len(stuck), strings.Join(stuck, ", ")))
 	}
+	svc, vs, route := d.routeToService()
+	if f := silentServerFinding(d.res.Drill.Load, svc, vs, route); f != nil {
+		d.findings = append(d.findings, *f)
+	}
 	if len(d.pending) > 0 {
 		add("replacements-pending", evidence.SeverityWarning, fmt.Sprintf("%d replacement pod(s) were still Pending when the fault ended: %s", len(d.pending), objectives.FirstReason(d.pending)))
 	}
