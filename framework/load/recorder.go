@@ -46,7 +46,6 @@ func newRecorder(start time.Time, phase string, clients []string) *recorder {
 // mark starts phase now and returns the mark.
 func (r *recorder) mark(phase string, now time.Time) Mark {
 	r.mu.Lock()
-	r.lastSeen = time.Now()
 	defer r.mu.Unlock()
 	m := Mark{Phase: phase, At: now, Offset: now.Sub(r.start)}
 	r.marks = append(r.marks, m)
@@ -66,6 +65,7 @@ func (r *recorder) record(res *vegeta.Result, stream int) {
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.lastSeen = time.Now()
 	r.recorded++
 	b := r.bucket(int(off / BucketWidth))
 	b.count(cause, region)

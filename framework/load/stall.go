@@ -14,7 +14,8 @@ const stallMargin = 10 * time.Second
 
 // Stalled returns nil while the generator records results; an error when
 // it is not running (stopped, its context ended) or has recorded nothing
-// for longer than the request timeout plus a margin at now. A drill treats
+// for longer than the request timeout plus a margin (plus the ramp, and two
+// requests' spacing at the configured rate) at now. A drill treats
 // either as a failure of gameday's harness.
 func (g *Generator) Stalled(now time.Time) error {
 	g.mu.Lock()
@@ -34,7 +35,11 @@ func (g *Generator) Stalled(now time.Time) error {
 	if last.IsZero() {
 		last = r.rec.start
 	}
-	if limit := g.s.timeout + stallMargin; now.Sub(last) > limit {
+	limit := g.s.timeout + stallMargin + g.s.ramp // a ramp starts near 0 requests per second
+	if g.s.rate > 0 {
+		limit += time.Duration(2 * float64(time.Second) / g.s.rate) // two requests apart at a low rate
+	}
+	if now.Sub(last) > limit {
 		return fmt.Errorf("load generator for %s stalled: no result for %s (every request ends within %s)",
 			g.base, now.Sub(last).Round(time.Second), g.s.timeout)
 	}

@@ -270,6 +270,12 @@ func (o *Options) runSuite(ctx context.Context, suite, env string, profile frame
 	cmd := exec.CommandContext(ctx, suiteBinary(o.BinDir, suite), args...)
 	cmd.Stdout, cmd.Stderr = o.Out, o.Out
 	cmd.Env = append(os.Environ(), environment.StateRootEnv+"="+o.Store.Root)
+	// The suite gets one SIGINT, from here: in its own process group, a
+	// terminal's Ctrl-C does not reach it too (Ginkgo takes a second
+	// interrupt as "skip the cleanup", which would leave the fault and lose
+	// the drill's evidence). It dies with gameday run (Pdeathsig, like the
+	// storage servers): its environment is then an orphan for `recover`.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 3 * time.Minute
 	err = cmd.Run()
