@@ -26,13 +26,7 @@ func verdictWord(v evidence.Verdict) string {
 // statusWord is how an objective's outcome reads: "met", "not met", "not
 // measured".
 func statusWord(o evidence.Objective) string {
-	switch {
-	case o.Status == evidence.StatusNotMeasured || o.Achieved == nil:
-		return "not measured"
-	case o.Evaluate():
-		return "met"
-	}
-	return "not met"
+	return map[evidence.ObjectiveStatus]string{evidence.StatusMet: "met", evidence.StatusMissed: "not met", evidence.StatusNotMeasured: "not measured"}[o.Outcome()]
 }
 
 // shortCommit is the first 12 characters of a commit.

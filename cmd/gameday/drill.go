@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -56,13 +55,8 @@ For a full run with reports, use gameday run.`,
 					printDrill(cmd.OutOrStdout(), &res.Drill)
 				}
 			}
-			if res != nil {
-				switch a := res.Drill.Aborted; {
-				case a != nil && a.Cause == evidence.AbortHarness:
-					return &brokenError{errors.New(a.Sentence())}
-				case a != nil:
-					return &interruptedError{errors.New(a.Sentence())}
-				}
+			if res != nil && res.Drill.Aborted != nil {
+				return stoppedError(res.Drill.Aborted.Verdict(), res.Drill.Aborted.Sentence())
 			}
 			if err != nil {
 				return err

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/evidence"
 )
 
 // Exit codes CI can rely on.
@@ -95,6 +96,19 @@ type interruptedError struct{ err error }
 
 func (e *interruptedError) Error() string { return e.err.Error() }
 func (e *interruptedError) Unwrap() error { return e.err }
+
+// stoppedError is the error of a run or drill that stopped early, by its
+// verdict: the harness failed (exit 3) or it was interrupted (exit 4); nil
+// for any other verdict.
+func stoppedError(v evidence.Verdict, why string) error {
+	switch v {
+	case evidence.VerdictHarnessFailed:
+		return &brokenError{errors.New(why)}
+	case evidence.VerdictInterrupted:
+		return &interruptedError{errors.New(why)}
+	}
+	return nil
+}
 
 // usageError marks a command-line mistake (exit 2).
 type usageError struct{ err error }

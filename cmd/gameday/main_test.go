@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/evidence"
 )
 
 func TestExitCodes(t *testing.T) {
@@ -27,6 +28,9 @@ func TestExitCodes(t *testing.T) {
 		{&brokenError{errors.New("suite crashed")}, exitBroken},
 		{&interruptedError{errors.New("interrupted at +12.0 s")}, exitInterrupted},
 		{fmt.Errorf("run: %w", &interruptedError{errors.New("interrupted")}), exitInterrupted},
+		{stoppedError(evidence.VerdictHarnessFailed, "the harness failed at +4.1 s"), exitBroken},
+		{stoppedError(evidence.VerdictInterrupted, "interrupted at +4.4 s"), exitInterrupted},
+		{stoppedError(evidence.VerdictFail, "missed"), exitOK}, // not stopped: nil
 	}
 	for _, c := range cases {
 		if got := exitCode(c.err); got != c.want {

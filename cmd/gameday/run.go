@@ -57,11 +57,10 @@ objectives "not measured"; the fault is reverted and the report written.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "\nreport: %s\n", filepath.Join(out.ReportDir, "report.html"))
 			}
 			if out != nil && out.Evidence != nil {
-				switch ev := out.Evidence; ev.Verdict {
-				case evidence.VerdictHarnessFailed:
-					return &brokenError{fmt.Errorf("%s", firstReason(ev, "the harness failed"))}
-				case evidence.VerdictInterrupted:
-					return &interruptedError{fmt.Errorf("%s", firstReason(ev, "interrupted"))}
+				ev := out.Evidence
+				if err := stoppedError(ev.Verdict, firstReason(ev, map[evidence.Verdict]string{
+					evidence.VerdictHarnessFailed: "the harness failed", evidence.VerdictInterrupted: "interrupted"}[ev.Verdict])); err != nil {
+					return err
 				}
 			}
 			if err != nil {
@@ -125,10 +124,7 @@ func printVerdict(w io.Writer, ev *evidence.Evidence) {
 					got = "≥ " + got
 				}
 			}
-			res := map[evidence.ObjectiveStatus]string{evidence.StatusMet: "met", evidence.StatusMissed: "MISSED", evidence.StatusNotMeasured: "NOT MEASURED"}[o.Status]
-			if res == "" { // evidence finalized before statuses existed
-				res = map[bool]string{true: "met", false: "MISSED"}[o.Met]
-			}
+			res := map[evidence.ObjectiveStatus]string{evidence.StatusMet: "met", evidence.StatusMissed: "MISSED", evidence.StatusNotMeasured: "NOT MEASURED"}[o.Outcome()]
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", d.Name, o.Name, o.Requirement(), got, res)
 		}
 		if a := d.Aborted; a != nil {

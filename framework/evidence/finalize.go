@@ -65,7 +65,7 @@ func (d *Drill) finalize() {
 		if d.Aborted != nil {
 			o.unmeasure(d.Aborted)
 		}
-		o.Met, o.Status = o.Evaluate(), o.status()
+		o.Met, o.Status = o.Evaluate(), o.Outcome()
 	}
 	d.Verdict = VerdictPass
 	if len(d.FailureReasons()) > 0 {

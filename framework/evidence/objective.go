@@ -58,8 +58,10 @@ const (
 	StatusNotMeasured ObjectiveStatus = "not-measured"
 )
 
-// status derives the status from the achieved value.
-func (o Objective) status() ObjectiveStatus {
+// Outcome derives the status from the achieved value and the comparison
+// (what Finalize stores in Status); renderers call it rather than trusting
+// a Status decoded from an older file.
+func (o Objective) Outcome() ObjectiveStatus {
 	switch {
 	case o.Achieved == nil:
 		return StatusNotMeasured
