@@ -34,7 +34,7 @@ func newAgentCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			plat, err := environment.LoadPlatform(rec.Platform)
+			plat, _, err := environment.LoadPlatform(rec.Platform, rec.Workload)
 			if err != nil {
 				return err
 			}

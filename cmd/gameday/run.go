@@ -79,6 +79,7 @@ objectives "not measured"; the fault is reverted and the report written.`,
 	f.StringSliceVar(&o.Suites, "suite", []string{"all"}, "suites to run: zone, node, storage, region, pdb, rpo, all (repeat or comma-separate)")
 	f.StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile of a created environment: production or fast")
 	f.StringVar(&o.Platform, "platform", "", `manifests of a created environment: reference (default), remediated, second, or a path`)
+	f.StringVar(&o.Workload, "workload", "", "entry workload of a created environment's platform (see gameday up --help)")
 	f.StringVar(&o.Provider, "provider", provider.Default, "provider of a created environment: "+strings.Join(provider.Names(), ", "))
 	f.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'zone || pdb'")
 	f.StringVar(&o.Env, "env", "", "run against this environment from gameday up instead of creating one")

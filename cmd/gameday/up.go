@@ -62,6 +62,7 @@ Providers (--provider):
 	cmd.Flags().StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile: production or fast")
 	cmd.Flags().BoolVar(&o.Retain, "retain", false, "keep what was created when up fails, for debugging")
 	cmd.Flags().StringVar(&o.Platform, "platform", "", `manifests to deploy: "reference" (default, the seed as written), "remediated", "second" (another team's platform, two workloads), or a file or directory`)
+	cmd.Flags().StringVar(&o.Workload, "workload", "", "the platform's entry workload, the Deployment clients call (name or namespace/name); default: the only one, else the one behind a LoadBalancer or NodePort Service, else behind a gateway's VirtualService, else the first")
 	cmd.Flags().BoolVar(&o.Bare, "bare", false, "create the clusters only (no platform, no data plane)")
 	cmd.Flags().StringVar(&o.BinDir, "bin-dir", "", "directory of the tool binaries (default: next to gameday, or ./bin)")
 	return cmd

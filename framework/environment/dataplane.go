@@ -80,24 +80,35 @@ func writeJSON(path string, v any, mode os.FileMode) error {
 // LoadPlatform decodes the manifests an environment deploys: "" or
 // "reference" is the embedded reference, "remediated" the embedded
 // remediated set, "second" the embedded second platform (another team's,
-// two workloads), anything else a file or directory.
-func LoadPlatform(source string) (*fixtures.Platform, error) {
+// two workloads), anything else a file or directory. The platform is
+// focused on its entry workload (fixtures.Platform.Entry; workload names it,
+// "" chooses), so its Deployment, Service, PDB and DestinationRule are that
+// workload's and related to each other.
+func LoadPlatform(source, workload string) (*fixtures.Platform, fixtures.Entry, error) {
+	var p *fixtures.Platform
+	var err error
 	switch source {
 	case "", "reference":
-		return fixtures.Reference()
+		p, err = fixtures.Reference()
 	case "remediated":
-		return fixtures.Remediated()
+		p, err = fixtures.Remediated()
 	case "second":
-		return fixtures.Second()
+		p, err = fixtures.Second()
+	default:
+		p, err = fixtures.Load(source)
 	}
-	p, err := fixtures.Load(source)
 	if err != nil {
-		return nil, err
+		return nil, fixtures.Entry{}, err
 	}
 	if p.Deployment == nil {
-		return nil, fmt.Errorf("manifests %s: no Deployment to deploy: %w", source, framework.ErrInvalid)
+		return nil, fixtures.Entry{}, fmt.Errorf("manifests %s: no Deployment to deploy: %w", source, framework.ErrInvalid)
 	}
-	return p, nil
+	e, err := p.Entry(workload)
+	if err != nil {
+		return nil, fixtures.Entry{}, err
+	}
+	p.Focus(e)
+	return p, e, nil
 }
 
 // startAgent launches `gameday agent` for rec as a detached daemon and waits

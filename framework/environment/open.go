@@ -25,9 +25,13 @@ type Env struct {
 	Topology *topology.Topology
 	// Timeouts are the environment's effective timings (Record.Timeouts).
 	Timeouts framework.Timeouts
-	// Platform is the manifests the environment runs.
+	// Platform is the manifests the environment runs, focused on the entry
+	// workload (fixtures.Platform.Focus).
 	Platform *fixtures.Platform
-	Provider provider.Provider
+	// Workloads are the workloads under test, the entry (the one clients
+	// call) first.
+	Workloads []fixtures.Workload
+	Provider  provider.Provider
 	// Clients by region name.
 	Clients map[string]kubernetes.Interface
 	// Agent is the data plane's control API; nil when the environment has
@@ -56,7 +60,11 @@ func Open(store Store, name string, log *slog.Logger) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	plat, err := LoadPlatform(rec.Platform)
+	plat, entry, err := LoadPlatform(rec.Platform, rec.Workload)
+	if err != nil {
+		return nil, err
+	}
+	workloads, err := plat.UnderTest(entry)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +72,7 @@ func Open(store Store, name string, log *slog.Logger) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Env{Record: rec, Store: store, Topology: topo, Timeouts: t, Platform: plat, Provider: prov,
+	e := &Env{Record: rec, Store: store, Topology: topo, Timeouts: t, Platform: plat, Workloads: workloads, Provider: prov,
 		Clients: map[string]kubernetes.Interface{}, Logger: log}
 	if rec.AgentURL != "" {
 		e.Agent = dataplane.NewClient(rec.AgentURL)

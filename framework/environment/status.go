@@ -100,7 +100,7 @@ func GetStatus(ctx context.Context, rec *Record) *Status {
 // inferenceStatus joins the Deployment's status with the data plane's.
 func inferenceStatus(ctx context.Context, rec *Record, r framework.Region, dp *dataplane.Status, dpErr error) *InferenceStatus {
 	is := &InferenceStatus{Ejected: []string{}}
-	if plat, err := LoadPlatform(rec.Platform); err == nil && plat.Deployment != nil {
+	if plat, _, err := LoadPlatform(rec.Platform, rec.Workload); err == nil && plat.Deployment != nil {
 		if c, err := cluster.Client(r.Kubeconfig); err == nil {
 			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 			if d, err := c.AppsV1().Deployments(plat.Deployment.Namespace).Get(cctx, plat.Deployment.Name, metav1.GetOptions{}); err == nil {

@@ -36,6 +36,9 @@ type Record struct {
 	CreatedAt time.Time `json:"createdAt"`
 	// Platform is the manifests deployed ("" is the embedded reference).
 	Platform string `json:"platform,omitempty"`
+	// Workload names the platform's entry workload, the one clients call
+	// (`--workload`); "" lets gameday choose (fixtures.Platform.Entry).
+	Workload string `json:"workload,omitempty"`
 	// Adaptations are the changes made to the manifests for this environment.
 	Adaptations []platform.Adaptation `json:"adaptations,omitempty"`
 	// Nodes is the number of simulated nodes in all regions.

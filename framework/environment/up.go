@@ -33,6 +33,10 @@ type Options struct {
 	// Platform is the manifests to deploy: "" (the embedded reference),
 	// "remediated", or a file or directory.
 	Platform string
+	// Workload names the platform's entry workload, the one clients call
+	// ("name" or "namespace/name"); "" lets gameday choose
+	// (fixtures.Platform.Entry).
+	Workload string
 	// Bare creates the clusters only: no platform, no data plane.
 	Bare bool
 	// Provider names the provider (provider.Default when empty).
@@ -124,19 +128,18 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	}
 	var plat *fixtures.Platform
 	if !o.Bare {
-		if err := RequireBinaries(o.BinDir, "gameday", "inference-sim", "versitygw"); err != nil {
-			return nil, fmt.Errorf("%w (gameday and inference-sim come from `make build`)", err)
-		}
-		if plat, err = LoadPlatform(o.Platform); err != nil {
-			return nil, err
-		}
 		// A platform whose parts do not fit together (a Service selecting no
 		// pod, a DestinationRule for no Service) is refused before anything
-		// is created, naming the objects.
-		ws, err := plat.Workloads()
+		// is created or looked for, naming the objects.
+		var entry fixtures.Entry
+		if plat, entry, err = LoadPlatform(o.Platform, o.Workload); err != nil {
+			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
+		}
+		ws, err := plat.UnderTest(entry)
 		if err != nil {
 			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
 		}
+		o.Logger.Info("platform", "entry", entry.Name(), "why", entry.Why, "workloads", len(ws))
 		for _, w := range ws {
 			for _, n := range w.Notes {
 				o.Logger.Info("platform", "workload", w.Name(), "note", n)
@@ -145,6 +148,9 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		// The data plane seeds and serves the platform's own model bucket.
 		if _, _, err := backup.PlatformBuckets(plat, topo); err != nil {
 			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
+		}
+		if err := RequireBinaries(o.BinDir, "gameday", "inference-sim", "versitygw"); err != nil {
+			return nil, fmt.Errorf("%w (gameday and inference-sim come from `make build`)", err)
 		}
 	}
 	unlock, err := store.Lock(o.Name)
@@ -169,6 +175,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			Topology: topoName, CreatedByGameday: true,
 		},
 		Platform:  o.Platform,
+		Workload:  o.Workload,
 		Nodes:     nodes,
 		Phase:     PhaseCreating,
 		CreatedAt: time.Now().UTC(),

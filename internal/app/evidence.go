@@ -41,7 +41,7 @@ func describeEnvironment(ev *evidence.Evidence, rec *environment.Record) {
 		ev.Findings = append(ev.Findings, evidence.Finding{ID: "adaptation", Severity: evidence.SeverityInfo,
 			Message: fmt.Sprintf("%s: %s (%s)", a.Object, a.Change, a.Reason)})
 	}
-	if plat, err := environment.LoadPlatform(rec.Platform); err == nil {
+	if plat, _, err := environment.LoadPlatform(rec.Platform, rec.Workload); err == nil {
 		opts := []lint.Option{}
 		if t, err := topology.Load(rec.Topology); err == nil {
 			opts = append(opts, lint.WithTopology(t))
