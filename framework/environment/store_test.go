@@ -82,6 +82,8 @@ func TestUpRejectsBadInputBeforeCreatingAnything(t *testing.T) {
 		{Options{Name: "Bad_Name", BinDir: bin}, framework.ErrInvalid, "environment name"},
 		{Options{Name: "x", Profile: "slow", BinDir: bin}, framework.ErrInvalid, `unknown profile "slow"`},
 		{Options{Name: "x", BinDir: bin}, framework.ErrMissingBinary, "make tools"},
+		// The platform is judged before any binary is looked for.
+		{Options{Name: "x", BinDir: bin, Platform: "second", Workload: "nosuch"}, framework.ErrInvalid, `platform second: no Deployment "nosuch"`},
 	}
 	for _, c := range cases {
 		_, err := Up(context.Background(), Store{Root: root}, c.o)

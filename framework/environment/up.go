@@ -97,16 +97,41 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	if err := o.complete(); err != nil {
 		return nil, err
 	}
-	dir := store.Dir(o.Name)
-	prov, err := provider.New(o.Provider, providerConfig(o.BinDir, dir, o.Name, o.Provider, o.Logger))
-	if err != nil {
-		return nil, err
-	}
 	topoData, topoName, err := readTopology(o.TopologyFile)
 	if err != nil {
 		return nil, err
 	}
 	topo, err := topology.Parse(topoName, topoData)
+	if err != nil {
+		return nil, err
+	}
+	var plat *fixtures.Platform
+	if !o.Bare {
+		// A platform whose parts do not fit together (a Service selecting no
+		// pod, a DestinationRule for no Service) is refused before anything
+		// is created or looked for (the provider's binaries included),
+		// naming the objects.
+		var entry fixtures.Entry
+		if plat, entry, err = LoadPlatform(o.Platform, o.Workload); err != nil {
+			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
+		}
+		ws, err := plat.UnderTest(entry)
+		if err != nil {
+			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
+		}
+		o.Logger.Info("platform", "entry", entry.Name(), "why", entry.Why, "workloads", len(ws))
+		for _, w := range ws {
+			for _, n := range w.Notes {
+				o.Logger.Info("platform", "workload", w.Name(), "note", n)
+			}
+		}
+		// The data plane seeds and serves the platform's own model bucket.
+		if _, _, err := backup.PlatformBuckets(plat, topo); err != nil {
+			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
+		}
+	}
+	dir := store.Dir(o.Name)
+	prov, err := provider.New(o.Provider, providerConfig(o.BinDir, dir, o.Name, o.Provider, o.Logger))
 	if err != nil {
 		return nil, err
 	}
@@ -126,29 +151,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			"lease", scaled.NodeLeaseDuration, "grace", scaled.NodeMonitorGracePeriod)
 		timeouts = scaled
 	}
-	var plat *fixtures.Platform
 	if !o.Bare {
-		// A platform whose parts do not fit together (a Service selecting no
-		// pod, a DestinationRule for no Service) is refused before anything
-		// is created or looked for, naming the objects.
-		var entry fixtures.Entry
-		if plat, entry, err = LoadPlatform(o.Platform, o.Workload); err != nil {
-			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
-		}
-		ws, err := plat.UnderTest(entry)
-		if err != nil {
-			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
-		}
-		o.Logger.Info("platform", "entry", entry.Name(), "why", entry.Why, "workloads", len(ws))
-		for _, w := range ws {
-			for _, n := range w.Notes {
-				o.Logger.Info("platform", "workload", w.Name(), "note", n)
-			}
-		}
-		// The data plane seeds and serves the platform's own model bucket.
-		if _, _, err := backup.PlatformBuckets(plat, topo); err != nil {
-			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
-		}
 		if err := RequireBinaries(o.BinDir, "gameday", "inference-sim", "versitygw"); err != nil {
 			return nil, fmt.Errorf("%w (gameday and inference-sim come from `make build`)", err)
 		}
