@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -40,14 +41,19 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:]))
 }
 
-func run(ctx context.Context, args []string) int {
+func run(ctx context.Context, args []string) int { return runTo(ctx, args, os.Stderr) }
+
+// runTo runs gameday with args, writing its log and its error to stderr,
+// and returns the exit code.
+func runTo(ctx context.Context, args []string, stderr io.Writer) int {
 	root := newRootCmd()
 	root.SetArgs(args)
+	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(os.Stderr, "gameday: %v\n", err)
+	fmt.Fprintf(stderr, "gameday: %v\n", err)
 	if ctx.Err() != nil && exitCode(err) != exitBroken {
 		return exitInterrupted // stopped by a signal, whatever the command then said
 	}

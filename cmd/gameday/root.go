@@ -2,7 +2,6 @@ package main
 
 import (
 	"log/slog"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -31,7 +30,7 @@ Exit codes: 0 success, 1 failure (including a missed objective), 2 bad input.`,
 			if g.verbose {
 				level = slog.LevelDebug
 			}
-			logger := slog.New(newLineHandler(os.Stderr, level))
+			logger := slog.New(newLineHandler(cmd.ErrOrStderr(), level))
 			cmd.SetContext(framework.WithLogger(cmd.Context(), logger))
 		},
 	}
