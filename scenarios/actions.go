@@ -8,9 +8,9 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/fault"
@@ -19,10 +19,10 @@ import (
 
 // scheduleActions starts the runbook's actions on their timers from the
 // fault's injection; the channel closes when all have run or been skipped.
-func (d *drill) scheduleActions(ctx context.Context) <-chan struct{} {
+func (d *drill) scheduleActions(ctx context.Context, actions []Action) <-chan struct{} {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
-	for _, a := range d.s.Actions {
+	for _, a := range actions {
 		delay, alert, _ := parseAfter(a.After)
 		rec := actionRecord{Action: a}
 		if alert != "" {
@@ -74,17 +74,25 @@ func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
 	rec.Region = region
 	switch a.Do {
 	case "scale":
-		dep, err := d.env.deployment(ctx, region)
+		if a.Replicas == 0 {
+			return fmt.Errorf("the runbook scales no workload under test in %s (no `kubectl scale deployment` command whose context resolves to it)", region)
+		}
+		w, err := d.env.workloadNamed(a.Workload)
 		if err != nil {
 			return err
 		}
+		dep, err := d.env.deployment(ctx, region, w)
+		if err != nil {
+			return err
+		}
+		key := scaled{region: region, workload: w.Name()}
 		d.mu.Lock()
-		if _, saved := d.restore[region]; !saved {
-			d.restore[region] = replicas(dep)
+		if _, saved := d.restore[key]; !saved {
+			d.restore[key] = replicas(dep)
 		}
 		d.mu.Unlock()
-		d.log.Info("runbook: scale", "region", region, "replicas", a.Replicas)
-		return scale(ctx, d.env, region, a.Replicas)
+		d.log.Info("runbook: scale", "region", region, "workload", w.Name(), "replicas", a.Replicas)
+		return scale(ctx, d.env, region, w, a.Replicas)
 	case "switch-traffic":
 		// The runbook's DNS change: the region leaves the global load
 		// balancer's rotation until the drill fails back after the revert.
@@ -99,12 +107,16 @@ func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
 		d.mu.Unlock()
 		return nil
 	case "pod-kill":
-		p, err := fault.Prepare(ctx, d.env.Target, fault.Spec{Kind: fault.PodKill, Region: region})
+		t, err := d.target(a.Workload)
+		if err != nil {
+			return err
+		}
+		p, err := fault.Prepare(ctx, t, fault.Spec{Kind: fault.PodKill, Region: region})
 		if err != nil {
 			return err
 		}
 		d.log.Info("runbook: kill a pod", "pods", p.Pods)
-		_, err = fault.Inject(ctx, d.env.Target, p)
+		_, err = fault.Inject(ctx, t, p)
 		return err
 	}
 	return fmt.Errorf("unknown action %q: %w", a.Do, framework.ErrInvalid)
@@ -124,43 +136,51 @@ func (d *drill) failBack(ctx context.Context) {
 	}
 }
 
-// scale sets a region's inference replicas.
-func scale(ctx context.Context, env *Env, region string, n int32) error {
+// scaled names a Deployment the runbook scaled: its replicas are restored
+// after the drill.
+type scaled struct{ region, workload string }
+
+// scale sets a workload's replicas in a region.
+func scale(ctx context.Context, env *Env, region string, w fixtures.Workload, n int32) error {
 	patch := fmt.Sprintf(`{"spec":{"replicas":%d}}`, n)
-	_, err := env.Clients[region].AppsV1().Deployments(env.Namespace()).Patch(ctx, env.Deployment(), types.MergePatchType, []byte(patch), metav1.PatchOptions{})
+	_, err := env.Clients[region].AppsV1().Deployments(w.Namespace).Patch(ctx, w.Deployment.Name, types.MergePatchType, []byte(patch), metav1.PatchOptions{})
 	if err != nil {
-		return fmt.Errorf("scale %s in %s to %d: %w", env.Deployment(), region, n, err)
+		return fmt.Errorf("scale %s in %s to %d: %w", w.Name(), region, n, err)
 	}
 	return nil
 }
+
+// runbookAlert stands for "the alert that starts the runbook" (After: alert).
+const runbookAlert = "(the runbook's alert)"
 
 // alertDelay is how long after a fault the platform's alert would fire:
 // its `for:` duration, scaled by the profile. The alert's condition is taken
 // to turn true at once, so this is the shortest possible detection.
 func alertDelay(env *Env, name string) (time.Duration, error) {
-	pr := env.Platform.PrometheusRule
-	if pr == nil {
+	if name == runbookAlert {
+		n, why, err := env.runbookAlert()
+		if err != nil {
+			return 0, err
+		}
+		env.Logger.Info("the runbook starts with an alert", "alert", n, "why", why)
+		name = n
+	}
+	rules := env.alertRules()
+	if len(rules) == 0 {
 		return 0, fmt.Errorf("alert %s: the platform has no PrometheusRule", name)
 	}
-	groups, _, _ := unstructured.NestedSlice(pr.Object, "spec", "groups")
-	for _, g := range groups {
-		gm, _ := g.(map[string]any)
-		rules, _, _ := unstructured.NestedSlice(gm, "rules")
-		for _, rule := range rules {
-			r, _ := rule.(map[string]any)
-			if r["alert"] != name {
-				continue
-			}
-			forStr, _, _ := unstructured.NestedString(r, "for")
-			if forStr == "" {
-				return 0, nil
-			}
-			d, err := time.ParseDuration(forStr)
-			if err != nil {
-				return 0, fmt.Errorf("alert %s: for %q: %w", name, forStr, err)
-			}
-			return env.Timeouts.Scale(d), nil
+	for _, r := range rules {
+		if r.name != name {
+			continue
 		}
+		if r.forText == "" {
+			return 0, nil
+		}
+		d, err := time.ParseDuration(r.forText)
+		if err != nil {
+			return 0, fmt.Errorf("alert %s: for %q: %w", name, r.forText, err)
+		}
+		return env.Timeouts.Scale(d), nil
 	}
-	return 0, fmt.Errorf("alert %s is not in the platform's PrometheusRule", name)
+	return 0, fmt.Errorf("alert %s is not in the platform's PrometheusRules", name)
 }

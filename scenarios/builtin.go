@@ -61,21 +61,22 @@ func StorageOutage() *Scenario {
 	}
 }
 
-// RegionOutage takes the primary region down and follows the runbook: once
-// InferenceServiceDown would fire, switch DNS away from the primary and scale
-// the DR region to 10 replicas. The global load balancer has moved traffic
-// on its own health checks by then; the switch keeps it away until the drill
-// fails back after the revert.
+// RegionOutage takes the primary region down and follows the platform's
+// runbook: once the alert that starts it would fire, switch DNS away from
+// the primary and scale the DR region as the runbook's `kubectl scale`
+// commands say. The global load balancer has moved traffic on its own
+// health checks by then; the switch keeps it away until the drill fails
+// back after the revert.
 func RegionOutage() *Scenario {
 	return &Scenario{
 		Name:        "region-outage",
-		Description: "the primary region goes down (nodes, servers, gateway, storage, control plane); traffic must fail over to the DR region, which the runbook scales to 10 replicas",
+		Description: "the primary region goes down (nodes, servers, gateway, storage, control plane); traffic must fail over to the DR region, which the platform's runbook scales up",
 		Labels:      []string{"region", "disruptive"},
 		Load:        Load{ClientRegions: []string{"primary"}},
 		Fault:       Fault{Kind: "region-outage", Region: "primary"},
 		Actions: []Action{
-			{Do: "switch-traffic", Region: "primary", After: "alert:InferenceServiceDown"},
-			{Do: "scale", Region: "dr", Replicas: 10, After: "alert:InferenceServiceDown"},
+			{Do: "switch-traffic", Region: "primary", After: "alert"},
+			{Do: "scale", Region: "dr", After: "alert"},
 		},
 		Objectives: []Objective{
 			{Kind: "rto"},

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/fault"
@@ -34,9 +35,8 @@ func Connect(store environment.Store, name string, log *slog.Logger) (*Env, erro
 	return &Env{Env: e, Target: e.FaultTarget(environment.FaultOptions{})}, nil
 }
 
-// Namespace and Deployment of the inference workload.
-func (e *Env) Namespace() string  { return e.Target.Workload.Namespace }
-func (e *Env) Deployment() string { return e.Platform.Deployment.Name }
+// Namespace of the entry workload (the one clients call).
+func (e *Env) Namespace() string { return e.Workloads[0].Namespace }
 
 // regionByRole resolves "primary", "dr", "" (primary) or a region name.
 func (e *Env) regionByRole(r string) (string, error) {
@@ -60,13 +60,13 @@ func (e *Env) regionByRole(r string) (string, error) {
 	return r, nil
 }
 
-// deployment returns a region's inference Deployment.
-func (e *Env) deployment(ctx context.Context, region string) (*appsv1.Deployment, error) {
-	return e.Clients[region].AppsV1().Deployments(e.Namespace()).Get(ctx, e.Deployment(), metav1.GetOptions{})
+// deployment returns a workload's Deployment in a region.
+func (e *Env) deployment(ctx context.Context, region string, w fixtures.Workload) (*appsv1.Deployment, error) {
+	return e.Clients[region].AppsV1().Deployments(w.Namespace).Get(ctx, w.Deployment.Name, metav1.GetOptions{})
 }
 
-// Settle waits until the environment is healthy: every region's inference
-// Deployment has its desired replicas Ready and no fault is open.
+// Settle waits until the environment is healthy: in every region, every
+// workload under test has its desired replicas Ready, and no fault is open.
 func (e *Env) Settle(ctx context.Context) error {
 	var why string
 	err := wait.PollUntilContextTimeout(ctx, e.Timeouts.Poll, e.Timeouts.PodsReady, true, func(ctx context.Context) (bool, error) {
@@ -79,15 +79,17 @@ func (e *Env) Settle(ctx context.Context) error {
 			return false, nil
 		}
 		for _, r := range e.Record.Regions {
-			d, err := e.deployment(ctx, r.Name)
-			if err != nil {
-				why = fmt.Sprintf("region %s: %v", r.Name, err)
-				return false, nil
-			}
-			want := replicas(d)
-			if d.Status.ReadyReplicas != want || d.Status.Replicas != want {
-				why = fmt.Sprintf("region %s: %d/%d replicas ready (%d exist)", r.Name, d.Status.ReadyReplicas, want, d.Status.Replicas)
-				return false, nil
+			for _, w := range e.Workloads {
+				d, err := e.deployment(ctx, r.Name, w)
+				if err != nil {
+					why = fmt.Sprintf("region %s: %v", r.Name, err)
+					return false, nil
+				}
+				want := replicas(d)
+				if d.Status.ReadyReplicas != want || d.Status.Replicas != want {
+					why = fmt.Sprintf("region %s: %s: %d/%d replicas ready (%d exist)", r.Name, w.Name(), d.Status.ReadyReplicas, want, d.Status.Replicas)
+					return false, nil
+				}
 			}
 		}
 		return true, nil

@@ -1,7 +1,6 @@
 package scenarios
 
 import (
-	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework/measure/objectives"
 
 	"fmt"
@@ -42,13 +41,25 @@ func (d *drill) observation(crit measure.Criteria) *objectives.Observation {
 	o := &objectives.Observation{
 		Criteria: crit, Region: d.region, Primary: d.primary, Timeline: d.res.Timeline,
 		RTO: d.res.RTO, Failover: d.res.Failover, Capacity: d.res.Capacity, PDB: d.res.PDB, PDBRegion: d.spec.Region,
-		MinAvailable: d.minAvailable(), Fault: d.res.Fault, Events: d.events, Pending: d.pending,
+		Fault: d.res.Fault, Events: d.events, Pending: d.pending,
 		Injected: d.injected, Reverted: d.reverted, Recovered: d.recovered, Hold: d.hold,
 		RecoveryWindow: s(d.s.Recovery, recoveryFor(d.env.Timeouts)), FailoverRule: d.failoverRuleText(),
 	}
+	for i, sub := range d.subjects {
+		w := sub.observed()
+		o.Workloads = append(o.Workloads, w)
+		if i == 0 {
+			o.Workload, o.MinAvailable, o.Pending = w.Name, w.MinAvailable, w.Pending
+		}
+	}
+	d.res.Workloads = o.Workloads
 	d.mu.Lock()
 	for _, a := range d.actions {
-		o.Actions = append(o.Actions, objectives.Action{Do: a.Action.Do, Region: a.Region, Replicas: a.Action.Replicas, After: a.Action.After, At: a.At, Err: a.Err})
+		w := a.Action.Workload
+		if ww, err := d.env.workloadNamed(w); err == nil {
+			w = ww.Name()
+		}
+		o.Actions = append(o.Actions, objectives.Action{Do: a.Action.Do, Region: a.Region, Workload: w, Replicas: a.Action.Replicas, After: a.Action.After, At: a.At, Err: a.Err})
 	}
 	d.mu.Unlock()
 	return o
@@ -60,21 +71,6 @@ func (d *drill) region(role string) string {
 		return role
 	}
 	return r
-}
-
-// minAvailable is the fewest Ready replicas the PDB allows, as the
-// disruption controller computes it (minAvailable or maxUnavailable, numbers
-// or percentages, against the Deployment's replicas).
-func (d *drill) minAvailable() int {
-	n := 1
-	if dep := d.env.Platform.Deployment; dep != nil && dep.Spec.Replicas != nil {
-		n = int(*dep.Spec.Replicas)
-	}
-	v, err := fixtures.MinReady(d.env.Platform.PDB, n)
-	if err != nil {
-		return 0
-	}
-	return v
 }
 
 // failoverRuleText describes the DestinationRule's failover rule for the primary.

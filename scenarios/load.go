@@ -126,6 +126,9 @@ func (s *Scenario) check(c *yamldoc.Checker) {
 
 // parseAfter reads an action's trigger: a duration, or alert:NAME.
 func parseAfter(s string) (time.Duration, string, error) {
+	if s == "alert" {
+		return 0, runbookAlert, nil
+	}
 	if name, ok := strings.CutPrefix(s, "alert:"); ok {
 		if name == "" {
 			return 0, "", fmt.Errorf("alert: names no alert")
@@ -134,7 +137,7 @@ func parseAfter(s string) (time.Duration, string, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		return 0, "", fmt.Errorf("%q is neither a delay such as 30s nor alert:NAME", s)
+		return 0, "", fmt.Errorf("%q is neither a delay such as 30s, alert:NAME nor alert", s)
 	}
 	return d, "", nil
 }

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework/backup"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
@@ -43,9 +43,12 @@ type Result struct {
 	Failover *measure.FailoverResult             `json:"failover,omitempty"`
 	PDB      *measure.PDBResult                  `json:"pdb,omitempty"`
 	Capacity map[string][]measure.CapacitySample `json:"capacity,omitempty"`
-	RPO      *backup.DrillsReport                `json:"rpo,omitempty"`
-	Fault    *fault.Entry                        `json:"fault,omitempty"`
-	Timeline *load.Timeline                      `json:"-"`
+	// Workloads is what the drill measured of each workload under test,
+	// the entry first (PDB and Capacity above are the entry's).
+	Workloads []objectives.Workload `json:"workloads,omitempty"`
+	RPO       *backup.DrillsReport  `json:"rpo,omitempty"`
+	Fault     *fault.Entry          `json:"fault,omitempty"`
+	Timeline  *load.Timeline        `json:"-"`
 }
 
 // Passed reports whether every objective was met and the drill ran cleanly.
@@ -111,7 +114,7 @@ func aborted(ctx context.Context, res *Result, sup *supervise.Supervisor, err er
 // runTraffic runs a drill that measures the platform under load.
 func runTraffic(ctx context.Context, env *Env, s *Scenario, o Options, sup *supervise.Supervisor) (*Result, error) {
 	d := &drill{env: env, s: s, o: o, res: &Result{Scenario: s, Capacity: map[string][]measure.CapacitySample{}},
-		log: env.Logger.With("drill", s.Name), restore: map[string]int32{}, sup: sup}
+		log: env.Logger.With("drill", s.Name), restore: map[scaled]int32{}, sup: sup}
 	d.res.Drill = evidence.Drill{Name: s.Name, Scenario: s.Name, Description: s.Description, Start: time.Now().UTC()}
 	err := d.run(ctx)
 	d.cleanup(ctx)
@@ -140,16 +143,15 @@ type drill struct {
 	spec        fault.Spec
 	hold        time.Duration
 	gen         *load.Generator
-	capWatch    map[string]*measure.CapacityWatcher
+	subjects    []*subject // the workloads under test, the entry first
 	recorders   []*measure.EventRecorder
 	events      []measure.ClusterEvent // what the recorders saw, in time order
-	pdb         *measure.PDBWatcher
 	injected    time.Time
 	reverted    time.Time
 	recovered   time.Time
 
 	mu       sync.Mutex
-	restore  map[string]int32 // region -> replicas to restore
+	restore  map[scaled]int32 // Deployments the runbook scaled -> replicas to restore
 	failback []string         // agent IDs of regions switched out of rotation
 	actions  []actionRecord
 	pending  []string // scheduling messages of Pending pods at the end of the hold
@@ -170,10 +172,17 @@ func (d *drill) run(ctx context.Context) error {
 		return err
 	}
 	d.dr, _ = env.regionByRole("dr")
+	if err := env.checkWorkloads(d.s); err != nil {
+		return err
+	}
 	if err := env.Settle(ctx); err != nil {
 		return err
 	}
 	if err := d.resolveFault(ctx); err != nil {
+		return err
+	}
+	actions, err := d.expandActions()
+	if err != nil {
 		return err
 	}
 	d.res.Drill.Targets = evidence.Targets{Regions: []string{d.spec.Region}}
@@ -183,7 +192,14 @@ func (d *drill) run(ctx context.Context) error {
 	if d.spec.Node != "" {
 		d.res.Drill.Targets.Nodes = []string{d.spec.Node}
 	}
-	plan, err := fault.Prepare(ctx, env.Target, d.spec)
+	for _, w := range env.Workloads {
+		d.res.Drill.Targets.Workloads = append(d.res.Drill.Targets.Workloads, w.Name())
+	}
+	target, err := d.target(d.s.Fault.Workload)
+	if err != nil {
+		return err
+	}
+	plan, err := fault.Prepare(ctx, target, d.spec)
 	if err != nil {
 		return err
 	}
@@ -211,15 +227,12 @@ func (d *drill) run(ctx context.Context) error {
 	if _, err := d.gen.Mark("fault"); err != nil {
 		return err
 	}
-	if d.pdb != nil {
-		if err := d.pdb.Begin(d.s.Name); err != nil {
-			return fmt.Errorf("measure the PDB during the fault: %w", err)
-		}
-		env.Target.OnEviction = d.pdb.RecordEviction
-		defer func() { env.Target.OnEviction = nil }()
+	if err := d.beginPDB(target); err != nil {
+		return err
 	}
+	defer func() { target.OnEviction = nil }()
 	d.injected = time.Now()
-	actionsDone := d.scheduleActions(ctx)
+	actionsDone := d.scheduleActions(ctx, actions)
 	d.log.Info("injecting", "fault", plan.Spec.String())
 	// A fault that stops a control plane (region outage) stops what the
 	// supervisor watches on purpose, until its revert has started it again.
@@ -228,9 +241,9 @@ func (d *drill) run(ctx context.Context) error {
 	}
 	// The fault package's lifecycle: inject, hold to the end (a drain's
 	// inject already ran its course), note what is still Pending, revert.
-	e, err := fault.Run(ctx, env.Target, plan, fault.Hooks{
+	e, err := fault.Run(ctx, target, plan, fault.Hooks{
 		Injected:     func(e *fault.Entry) { d.res.Fault = e },
-		BeforeRevert: func(ctx context.Context, _ *fault.Entry) { d.pending = d.pendingReasons(ctx, d.spec.Region) },
+		BeforeRevert: func(ctx context.Context, _ *fault.Entry) { d.notePending(ctx, d.spec.Region) },
 	})
 	d.res.Fault = e
 	if err != nil {
@@ -240,9 +253,11 @@ func (d *drill) run(ctx context.Context) error {
 		d.sup.Resume(d.spec.Region)
 	}
 	d.reverted = time.Now()
-	if d.pdb != nil {
-		if err := d.pdb.End(d.s.Name); err != nil {
-			return fmt.Errorf("measure the PDB during the fault: %w", err)
+	for _, sub := range d.subjects {
+		if sub.pdb != nil {
+			if err := sub.pdb.End(d.s.Name); err != nil {
+				return fmt.Errorf("measure the PDB of %s during the fault: %w", sub.name(), err)
+			}
 		}
 	}
 	if _, err := d.gen.Mark("recovery"); err != nil {
@@ -283,12 +298,19 @@ func (d *drill) resolveFault(ctx context.Context) error {
 		spec.Zone = r.Zones[0]
 	}
 	if spec.Node == "auto" {
-		pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: d.env.Target.Workload.String()})
-		if err != nil {
-			return fmt.Errorf("pick a node running an inference pod in %s: %w", region, err)
+		var pods []corev1.Pod
+		for _, w := range d.env.Workloads {
+			if !isWorkload(w.Name(), f.Workload) {
+				continue
+			}
+			p, err := d.env.pods(ctx, region, w)
+			if err != nil {
+				return fmt.Errorf("pick the busiest node in %s: %w", region, err)
+			}
+			pods = append(pods, p...)
 		}
-		if spec.Node = busiestNode(pods.Items); spec.Node == "" {
-			return fmt.Errorf("pick a node running an inference pod in %s: no inference pod is bound to a node", region)
+		if spec.Node = busiestNode(pods); spec.Node == "" {
+			return fmt.Errorf("pick the busiest node in %s: no pod of the workloads under test is bound to a node", region)
 		}
 	}
 	d.hold = s(f.Hold, holdFor(spec.Kind, d.env.Timeouts))
@@ -297,40 +319,87 @@ func (d *drill) resolveFault(ctx context.Context) error {
 	return nil
 }
 
+// startWatchers starts, for every workload under test, its capacity
+// watchers in every region and, when an objective needs it, its PDB watcher
+// in the fault's region; and one event recorder per region for the nodes
+// and every workload's pods.
 func (d *drill) startWatchers(ctx context.Context) error {
-	d.capWatch = map[string]*measure.CapacityWatcher{}
+	needPDB := d.spec.Kind == fault.Drain || objectives.NeedsOf(d.s.Objectives).PDBWatch
+	var sels []measure.PodSelection
+	for _, w := range d.env.Workloads {
+		sub := &subject{w: w, capWatch: map[string]*measure.CapacityWatcher{}}
+		d.subjects = append(d.subjects, sub)
+		sels = append(sels, measure.PodSelection{Namespace: w.Namespace, Selector: w.Selector})
+		for _, r := range d.env.Record.Regions {
+			cw, err := measure.NewCapacityWatcher(d.env.Clients[r.Name], w.Namespace, w.Deployment.Name)
+			if err != nil {
+				return err
+			}
+			if err := cw.Start(ctx); err != nil {
+				return err
+			}
+			sub.capWatch[r.Name] = cw
+		}
+		if needPDB {
+			pw, err := measure.NewPDBWatcher(d.env.Clients[d.spec.Region], w.Namespace, w.Selector)
+			if err != nil {
+				return err
+			}
+			if err := pw.Start(ctx); err != nil {
+				return err
+			}
+			sub.pdb = pw
+		}
+	}
 	for _, r := range d.env.Record.Regions {
-		w, err := measure.NewCapacityWatcher(d.env.Clients[r.Name], d.env.Namespace(), d.env.Deployment())
-		if err != nil {
-			return err
-		}
-		if err := w.Start(ctx); err != nil {
-			return err
-		}
-		d.capWatch[r.Name] = w
-		rec := measure.NewEventRecorder(d.env.Clients[r.Name], r.Name, d.env.Namespace(), d.env.Target.Workload.String())
+		rec := measure.NewEventRecorder(d.env.Clients[r.Name], r.Name, sels...)
 		if err := rec.Start(ctx); err != nil {
 			return err
 		}
 		d.recorders = append(d.recorders, rec)
 	}
-	if d.spec.Kind == fault.Drain || objectives.NeedsOf(d.s.Objectives).PDBWatch {
-		w, err := measure.NewPDBWatcher(d.env.Clients[d.spec.Region], d.env.Namespace(), d.env.Target.Workload.String())
-		if err != nil {
-			return err
+	return nil
+}
+
+// beginPDB opens the fault's disruption window in every PDB watcher and
+// tells each of the evictions the fault attempts.
+func (d *drill) beginPDB(target *fault.Target) error {
+	var watchers []*measure.PDBWatcher
+	for _, sub := range d.subjects {
+		if sub.pdb == nil {
+			continue
 		}
-		if err := w.Start(ctx); err != nil {
-			return err
+		if err := sub.pdb.Begin(d.s.Name); err != nil {
+			return fmt.Errorf("measure the PDB of %s during the fault: %w", sub.name(), err)
 		}
-		d.pdb = w
+		watchers = append(watchers, sub.pdb)
+	}
+	if len(watchers) > 0 {
+		// Each watcher counts only the pods it selects.
+		target.OnEviction = func(pod string, refused bool) {
+			for _, w := range watchers {
+				w.RecordEviction(pod, refused)
+			}
+		}
 	}
 	return nil
 }
 
 func (d *drill) stopWatchers() {
-	for region, w := range d.capWatch {
-		d.res.Capacity[region] = w.Samples()
-		w.Stop()
+	for _, sub := range d.subjects {
+		sub.capacity = map[string][]measure.CapacitySample{}
+		for region, w := range sub.capWatch {
+			sub.capacity[region] = w.Samples()
+			w.Stop()
+		}
+		if sub.pdb != nil {
+			r := sub.pdb.Result()
+			sub.pdbRes = &r
+			sub.pdb.Stop()
+		}
+	}
+	if len(d.subjects) > 0 {
+		d.res.Capacity, d.res.PDB = d.subjects[0].capacity, d.subjects[0].pdbRes
 	}
 	for _, rec := range d.recorders {
 		rec.Stop()
@@ -341,11 +410,21 @@ func (d *drill) stopWatchers() {
 	for _, e := range d.events {
 		d.res.Drill.Events = append(d.res.Drill.Events, evidence.Event(e))
 	}
-	if d.pdb != nil {
-		r := d.pdb.Result()
-		d.res.PDB = &r
-		d.pdb.Stop()
+}
+
+// target is the environment's fault target narrowed to one workload's pods
+// (the entry when workload is empty).
+func (d *drill) target(workload string) (*fault.Target, error) {
+	w, err := d.env.workloadNamed(workload)
+	if err != nil {
+		return nil, err
 	}
+	t := *d.env.Target
+	t.Workload = fault.Selector{Namespace: w.Namespace}
+	if sel := w.Deployment.Spec.Selector; sel != nil {
+		t.Workload.Labels = sel.MatchLabels
+	}
+	return &t, nil
 }
 
 func (d *drill) startLoad(ctx context.Context) error {
@@ -413,13 +492,15 @@ func (d *drill) awaitRecovery(ctx context.Context, maxWait time.Duration) {
 	}
 }
 
-// recoveredNow reports whether every region is at full capacity and the
-// data plane settled.
+// recoveredNow reports whether every workload under test is at full
+// capacity in every region and the data plane settled.
 func (d *drill) recoveredNow(ctx context.Context) bool {
 	for _, r := range d.env.Record.Regions {
-		dep, err := d.env.deployment(ctx, r.Name)
-		if err != nil || dep.Status.ReadyReplicas < replicas(dep) || dep.Status.UpdatedReplicas < replicas(dep) {
-			return false
+		for _, w := range d.env.Workloads {
+			dep, err := d.env.deployment(ctx, r.Name, w)
+			if err != nil || dep.Status.ReadyReplicas < replicas(dep) || dep.Status.UpdatedReplicas < replicas(dep) {
+				return false
+			}
 		}
 	}
 	st, err := d.env.Agent.Status(ctx)
@@ -443,14 +524,22 @@ func loadGood(tl *load.Timeline, t time.Time, threshold float64) bool {
 	return sent == 0 || float64(ok)/float64(sent) >= threshold
 }
 
-// pendingReasons lists why a region's inference pods are Pending, as the scheduler said.
-func (d *drill) pendingReasons(ctx context.Context, region string) []string {
-	pods, err := d.env.Clients[region].CoreV1().Pods(d.env.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: d.env.Target.Workload.String()})
+// notePending records, for every workload under test, why its pods in
+// region are Pending, as the scheduler said.
+func (d *drill) notePending(ctx context.Context, region string) {
+	for _, sub := range d.subjects {
+		sub.pending = pendingReasons(ctx, d.env, region, sub.w)
+		d.pending = append(d.pending, sub.pending...)
+	}
+}
+
+func pendingReasons(ctx context.Context, env *Env, region string, w fixtures.Workload) []string {
+	pods, err := env.pods(ctx, region, w)
 	if err != nil {
 		return nil
 	}
 	var out []string
-	for _, p := range pods.Items {
+	for _, p := range pods {
 		if p.Spec.NodeName != "" || p.DeletionTimestamp != nil {
 			continue
 		}
@@ -479,9 +568,13 @@ func (d *drill) cleanup(ctx context.Context) {
 	d.mu.Lock()
 	restore := d.restore
 	d.mu.Unlock()
-	for region, n := range restore {
-		if err := scale(cctx, d.env, region, n); err != nil {
-			d.log.Warn("restore replicas", "region", region, "err", err)
+	for k, n := range restore {
+		w, err := d.env.workloadNamed(k.workload)
+		if err == nil {
+			err = scale(cctx, d.env, k.region, w, n)
+		}
+		if err != nil {
+			d.log.Warn("restore replicas", "region", k.region, "workload", k.workload, "err", err)
 		}
 	}
 	if len(restore) > 0 {

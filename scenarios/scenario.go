@@ -59,8 +59,10 @@ type Load struct {
 const DefaultRate = 100
 
 // Fault is the fault of a drill. Region may be "primary" or "dr". Node may
-// be "auto": the node running the most inference pods in the region (ties
-// by name), the worst single node to lose.
+// be "auto": the node running the most pods of the workloads under test in
+// the region (ties by name), the worst single node to lose. Workload is the
+// workload whose pods a pod fault picks from and "auto" counts ("name" or
+// "namespace/name"; pod faults default to the entry, "auto" to all).
 type Fault struct {
 	Kind   string `yaml:"kind" json:"kind"`
 	Region string `yaml:"region,omitempty" json:"region,omitempty"`
@@ -68,22 +70,32 @@ type Fault struct {
 	Node   string `yaml:"node,omitempty" json:"node,omitempty"`
 	Peer   string `yaml:"peer,omitempty" json:"peer,omitempty"`
 	Mode   string `yaml:"mode,omitempty" json:"mode,omitempty"`
+	// Workload narrows the fault's pods to one workload under test.
+	Workload string `yaml:"workload,omitempty" json:"workload,omitempty"`
 	// Hold is how long the fault lasts (0: sized from the profile for the kind).
 	Hold Duration `yaml:"hold,omitempty" json:"hold"`
 }
 
 // Action is a runbook step.
 type Action struct {
-	// Do is scale (set Region's inference replicas to Replicas), pod-kill
-	// (kill one inference pod of Region) or switch-traffic (take Region out
-	// of the global load balancer's rotation, as a DNS change does, until
-	// the fault is reverted).
+	// Do is scale (set the workload's replicas in Region to Replicas; with
+	// no Replicas, do what the platform's runbook's `kubectl scale`
+	// commands for Region say, for each workload under test they scale),
+	// pod-kill (kill one pod of the workload in Region) or switch-traffic
+	// (take Region out of the global load balancer's rotation, as a DNS
+	// change does, until the fault is reverted).
 	Do       string `yaml:"do" json:"do"`
 	Region   string `yaml:"region,omitempty" json:"region,omitempty"`
 	Replicas int32  `yaml:"replicas,omitempty" json:"replicas,omitempty"`
-	// After is the delay from the fault's injection, or "alert:NAME": when the
+	// Workload is the workload acted on ("name" or "namespace/name"; the
+	// entry, the one clients call, by default).
+	Workload string `yaml:"workload,omitempty" json:"workload,omitempty"`
+	// After is the delay from the fault's injection, "alert:NAME": when the
 	// platform's alert NAME would fire (its `for:` duration, scaled by the
-	// profile, after the fault).
+	// profile, after the fault), or "alert": when the alert that starts the
+	// platform's runbook would fire (the alert labelled with the runbook,
+	// else the one the failover Sensor waits for, else the first about the
+	// entry workload).
 	After string `yaml:"after" json:"after"`
 }
 

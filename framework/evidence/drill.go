@@ -55,6 +55,9 @@ type Targets struct {
 	Regions []string `json:"regions,omitempty"`
 	Zones   []string `json:"zones,omitempty"`
 	Nodes   []string `json:"nodes,omitempty"`
+	// Workloads are the workloads under test (namespace/name), the entry
+	// (the one clients call, through which the load goes) first.
+	Workloads []string `json:"workloads,omitempty"`
 }
 
 // Fault is one injected fault.

@@ -23,6 +23,12 @@ func Comparisons() []Comparison { return []Comparison{AtMost, AtLeast} }
 type Objective struct {
 	// Name identifies the objective within its drill ("rto", "rpo", "pdb-min-ready").
 	Name string `json:"name"`
+	// Kind is the objective's kind as the scenario states it ("min-ready");
+	// a kind judged per workload gives one objective per workload.
+	Kind string `json:"kind,omitempty"`
+	// Workload is the workload (namespace/name) a per-workload objective
+	// judges; empty for objectives about the whole platform.
+	Workload string `json:"workload,omitempty"`
 	// Description says in words what is required.
 	Description string `json:"description,omitempty"`
 	// Comparison and Target: the requirement is "achieved Comparison Target".

@@ -10,6 +10,7 @@ import (
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/topology"
 )
 
 // scaleStep is a `kubectl scale deployment NAME --replicas=N` in a runbook.
@@ -96,6 +97,33 @@ func (in *Input) targetRegions(context string) []string {
 		if r.Role == framework.RoleDR {
 			out = append(out, r.Name)
 		}
+	}
+	return out
+}
+
+// RunbookScale is a scale-up the platform's runbook prescribes: Replicas of
+// Deployment (in Namespace; "" when the command names none) in Regions.
+type RunbookScale struct {
+	Deployment, Namespace string
+	Replicas              int
+	// Context is the command's --context; Regions are the topology regions
+	// it resolves to (a context naming a region is that region, any other
+	// every DR region: the runbook's scale-up happens in the DR region).
+	Context string
+	Regions []string
+	// At is where the command is written (file:line).
+	At string
+}
+
+// RunbookScales lists the runbook's `kubectl scale deployment` commands
+// (every ConfigMap value, inside ``` fences for Markdown), resolved against
+// the topology's regions.
+func RunbookScales(p *fixtures.Platform, t *topology.Topology) []RunbookScale {
+	in := &Input{Platform: p, Topology: t}
+	var out []RunbookScale
+	for _, s := range runbookScales(p) {
+		out = append(out, RunbookScale{Deployment: s.deployment, Namespace: s.namespace, Replicas: s.replicas,
+			Context: s.context, Regions: in.targetRegions(s.context), At: s.pos.String()})
 	}
 	return out
 }

@@ -51,9 +51,9 @@ const MaxClusterEvents = 2000
 // changes and the lifecycle of the pods a selector picks. Only changes after
 // Start are recorded: the state at Start is the baseline.
 type EventRecorder struct {
-	client                 kubernetes.Interface
-	region                 string
-	namespace, podSelector string
+	client kubernetes.Interface
+	region string
+	pods   []PodSelection
 
 	stopper
 	mu      sync.Mutex
@@ -71,10 +71,16 @@ type objectState struct {
 	deleting bool
 }
 
-// NewEventRecorder returns a recorder of region's nodes and of the pods in
-// namespace that match podSelector (a label selector).
-func NewEventRecorder(client kubernetes.Interface, region, namespace, podSelector string) *EventRecorder {
-	return &EventRecorder{client: client, region: region, namespace: namespace, podSelector: podSelector, state: map[string]objectState{}}
+// PodSelection picks pods: those in Namespace that match Selector (a label
+// selector; "" matches every pod of the namespace).
+type PodSelection struct {
+	Namespace, Selector string
+}
+
+// NewEventRecorder returns a recorder of region's nodes and of the pods each
+// selection picks (one workload's pods each, say).
+func NewEventRecorder(client kubernetes.Interface, region string, pods ...PodSelection) *EventRecorder {
+	return &EventRecorder{client: client, region: region, pods: pods, state: map[string]objectState{}}
 }
 
 // Start begins recording and returns once the current state is known.
@@ -84,14 +90,23 @@ func (r *EventRecorder) Start(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("event recorder: %w", err)
 	}
-	pods := informers.NewSharedInformerFactoryWithOptions(r.client, 0, informers.WithNamespace(r.namespace),
-		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = r.podSelector }))
-	stopPods, err := runInformer(ctx, pods.Core().V1().Pods().Informer(), "pods in "+r.region, r.observePod)
-	if err != nil {
-		stopNodes()
-		return fmt.Errorf("event recorder: %w", err)
+	stops := []func(){stopNodes}
+	stopAll := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
 	}
-	r.set(func() { stopPods(); stopNodes() })
+	for _, sel := range r.pods {
+		pods := informers.NewSharedInformerFactoryWithOptions(r.client, 0, informers.WithNamespace(sel.Namespace),
+			informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = sel.Selector }))
+		stopPods, err := runInformer(ctx, pods.Core().V1().Pods().Informer(), "pods in "+r.region, r.observePod)
+		if err != nil {
+			stopAll()
+			return fmt.Errorf("event recorder: %w", err)
+		}
+		stops = append(stops, stopPods)
+	}
+	r.set(stopAll)
 	r.mu.Lock()
 	r.started = true
 	r.mu.Unlock()

@@ -48,7 +48,7 @@ func TestEventRecorderFollowsANodeLoss(t *testing.T) {
 	if _, err := c.CoreV1().Pods(ns).Create(ctx, pod("other", true, map[string]string{"app": "other"}), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	r := NewEventRecorder(c, "us-east1", ns, "app=inference-service")
+	r := NewEventRecorder(c, "us-east1", PodSelection{Namespace: ns, Selector: "app=inference-service"})
 	if err := r.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestEventRecorderFollowsANodeLoss(t *testing.T) {
 }
 
 func TestEventRecorderBoundsItsMemory(t *testing.T) {
-	r := NewEventRecorder(fake.NewClientset(), "r", ns, "")
+	r := NewEventRecorder(fake.NewClientset(), "r", PodSelection{Namespace: ns})
 	r.mu.Lock()
 	for i := range MaxClusterEvents + 5 {
 		r.add(fmt.Sprintf("pod/p%d", i), EventCreated)

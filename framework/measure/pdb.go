@@ -3,6 +3,7 @@ package measure
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,6 +93,7 @@ type PDBWatcher struct {
 	mu        sync.Mutex
 	synced    bool
 	pods      map[string]bool // ready by key
+	seen      map[string]bool // every key ever selected, deleted or not
 	ready     int
 	samples   []ReadySample
 	windows   []DisruptionWindow
@@ -109,7 +111,7 @@ func NewPDBWatcher(client kubernetes.Interface, namespace, selector string) (*PD
 	if namespace == "" || sel.Empty() {
 		return nil, fmt.Errorf("pdb watcher: want a namespace and a non-empty selector (got %q, %q): %w", namespace, selector, framework.ErrInvalid)
 	}
-	return &PDBWatcher{client: client, namespace: namespace, selector: sel, pods: map[string]bool{}, open: map[string]int{}}, nil
+	return &PDBWatcher{client: client, namespace: namespace, selector: sel, pods: map[string]bool{}, seen: map[string]bool{}, open: map[string]int{}}, nil
 }
 
 // Start begins watching and returns once the current pods are known. The
@@ -140,6 +142,7 @@ func (w *PDBWatcher) observe(key string, obj any) {
 		delete(w.pods, key)
 	} else {
 		w.pods[key] = podReady(pod)
+		w.seen[key] = true
 	}
 	ready := 0
 	for _, r := range w.pods {
@@ -210,12 +213,20 @@ func (w *PDBWatcher) End(name string) error {
 	return nil
 }
 
-// RecordEviction records an eviction of pod that the disruption asked for;
-// refused is true when the API server answered 429 (the budget held). It
-// counts in every open window.
+// RecordEviction records an eviction of pod ("namespace/name", or a name
+// in the watched namespace) that the disruption asked for; refused is true
+// when the API server answered 429 (the budget held). It counts in every
+// open window. An eviction of a pod the watcher never selected (another
+// workload's, on the same node) is not this budget's and is ignored.
 func (w *PDBWatcher) RecordEviction(pod string, refused bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if !strings.Contains(pod, "/") {
+		pod = w.namespace + "/" + pod
+	}
+	if !w.seen[pod] {
+		return
+	}
 	e := Eviction{Pod: pod, At: now(), Refused: refused}
 	for name, i := range w.open {
 		w.windows[i].Evictions++

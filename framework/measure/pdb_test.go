@@ -90,6 +90,10 @@ func TestPDBWatcher(t *testing.T) {
 	w.RecordEviction("inf-1", false)
 	until(t, "4 Ready", func() bool { return w.Ready() == 4 })
 	w.RecordEviction("inf-2", true) // the budget held
+	// A drain evicts every pod of the node; another workload's pods are
+	// not this budget's and must not count.
+	w.RecordEviction("other-ns/embedder-0", false)
+	w.RecordEviction("not-watched", true)
 	// A quick dip and back must not be lost.
 	setReady(t, c, "inf-3", false)
 	setReady(t, c, "inf-3", true)

@@ -124,6 +124,45 @@ func TestRunRemediatedPasses(t *testing.T) {
 	g.Expect(ev.Drills).To(HaveLen(6))
 }
 
+// TestRunSecondPlatformFailsForItsOwnReasons runs every drill on the second
+// platform (fixtures/second: another team's names, labels and ports, two
+// workloads): each workload is measured on its own, the runbook's scale
+// commands and alert are the platform's, and it fails exactly where its
+// own manifests fall short.
+func TestRunSecondPlatformFailsForItsOwnReasons(t *testing.T) {
+	needBinaries(t)
+	g := NewWithT(t)
+	ev, code, out := runAll(t, "second")
+	g.Expect(code).To(Equal(1), "a missed objective exits 1:\n%s", out)
+	g.Expect(ev.Drills).To(HaveLen(6))
+	// Replicas spread over the primary's two zones cannot keep a budget of
+	// maxUnavailable 1 (ranker: 5 of 6) or 25% (embedder: 3 of 4) through
+	// an involuntary zone loss, which takes half of them; an hourly Velero
+	// Schedule cannot meet a 1 h RPO.
+	g.Expect(missed(ev)).To(Equal([]string{
+		"rpo/rpo",
+		"zone-outage/Ready replicas in us-east1 stay ≥ the PDB's minimum (recsys/embedder)",
+		"zone-outage/Ready replicas in us-east1 stay ≥ the PDB's minimum (recsys/ranker)",
+	}), "output:\n%s", out)
+	perWorkload := map[string][]string{} // drill/kind -> workloads judged
+	for _, d := range ev.Drills {
+		g.Expect(d.Error).To(BeEmpty(), "drill %s ran cleanly", d.Name)
+		if d.Name != "rpo" {
+			g.Expect(d.Targets.Workloads).To(Equal([]string{"recsys/ranker", "recsys/embedder"}), "drill %s: the entry first", d.Name)
+		}
+		for _, o := range d.Objectives {
+			if o.Workload != "" {
+				perWorkload[d.Name+"/"+o.Kind] = append(perWorkload[d.Name+"/"+o.Kind], o.Workload)
+			}
+		}
+	}
+	both := []string{"recsys/ranker", "recsys/embedder"}
+	for _, k := range []string{"zone-outage/min-ready", "zone-outage/capacity-during-fault", "zone-drain/min-ready", "region-outage/dr-capacity"} {
+		g.Expect(perWorkload[k]).To(ConsistOf(both), "%s judged for each workload", k)
+	}
+	g.Expect(out).NotTo(ContainSubstring("InferenceServiceDown"), "no reference name in the run")
+}
+
 // TestRunInterruptLeavesNothingBehind sends Ctrl-C (SIGINT) to gameday run in
 // the middle of the zone outage: the fault is reverted, the environment torn
 // down, no process of it left, and the report still written.

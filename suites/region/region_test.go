@@ -20,7 +20,7 @@ var _ = Describe("Region outage", Label("region", "disruptive"), Ordered, Contin
 		Expect(res()).To(harness.MeetObjective("failover"))
 	})
 	harness.ItMeets("fails over by the DestinationRule's failover order", "failover-order", res)
-	harness.ItMeets("scales the DR region to the runbook's 10 replicas", "dr-capacity", res)
+	harness.ItMeets("scales the DR region as the runbook says", "dr-capacity", res)
 	harness.ItMeets("stays within the baseline error budget", "error-budget", res)
 	harness.ItReturnsToFullCapacity(res)
 })

@@ -13,6 +13,9 @@ func init() {
 
 type capacityDuringFault struct{ plain }
 
+// PerWorkload: each workload under test is judged on its own.
+func (capacityDuringFault) AppliesTo(Spec, *Observation) bool { return true }
+
 func (capacityDuringFault) Evaluate(s Spec, o *Observation) evidence.Objective {
 	region := o.Region(or(s.Region, "primary"))
 	e := evidence.Objective{Name: "capacity restored in " + region + " while the fault holds", Comparison: evidence.AtMost, Target: target(s, o.holdSeconds()), Unit: "s",

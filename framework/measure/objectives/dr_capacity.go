@@ -14,6 +14,15 @@ func init() {
 
 type drCapacity struct{ plain }
 
+// AppliesTo: every workload the runbook scales in the region is judged, and
+// the entry always (when nothing scaled it, that is what the objective says).
+func (drCapacity) AppliesTo(s Spec, o *Observation) bool {
+	if _, ok := o.action("scale", o.Region(or(s.Region, "dr"))); ok {
+		return true
+	}
+	return len(o.Workloads) > 0 && o.Workload == o.Workloads[0].Name
+}
+
 func (drCapacity) Evaluate(s Spec, o *Observation) evidence.Objective {
 	region := o.Region(or(s.Region, "dr"))
 	e := evidence.Objective{Name: "DR region " + region + " scaled up and Ready", Comparison: evidence.AtMost, Target: target(s, o.Criteria.RTO.Seconds()), Unit: "s",

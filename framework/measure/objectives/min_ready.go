@@ -10,6 +10,9 @@ func init() {
 
 type minReady struct{ plain }
 
+// PerWorkload: each workload under test is judged on its own.
+func (minReady) AppliesTo(Spec, *Observation) bool { return true }
+
 func (minReady) Evaluate(s Spec, o *Observation) evidence.Objective {
 	region := o.Region(or(s.Region, "primary"))
 	e := evidence.Objective{Name: "Ready replicas in " + region + " stay ≥ the PDB's minimum", Comparison: evidence.AtLeast, Target: target(s, float64(o.MinAvailable)), Unit: "replicas",

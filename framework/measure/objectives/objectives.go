@@ -24,6 +24,10 @@ type Spec struct {
 	Phase  string `yaml:"phase,omitempty" json:"phase,omitempty"`
 	// Target overrides the kind's default: a duration ("30m") or a number ("0.9", "4").
 	Target string `yaml:"target,omitempty" json:"target,omitempty"`
+	// Workload limits an objective judged per workload (PerWorkload) to
+	// one workload ("name" or "namespace/name"); empty: every workload
+	// under test.
+	Workload string `yaml:"workload,omitempty" json:"workload,omitempty"`
 }
 
 // Needs are the measurements an objective needs the drill to take.
@@ -44,6 +48,13 @@ type Evaluator interface {
 	Needs() Needs
 	// Evaluate judges the spec against what the drill observed.
 	Evaluate(s Spec, o *Observation) evidence.Objective
+}
+
+// PerWorkload is implemented by evaluators that judge each workload under
+// test on its own (its capacity, its PDB): Evaluate gives one objective per
+// workload it applies to, each judged on Observation.For(that workload).
+type PerWorkload interface {
+	AppliesTo(s Spec, o *Observation) bool
 }
 
 var (
@@ -113,16 +124,45 @@ func NeedsOf(specs []Spec) Needs {
 }
 
 // Evaluate judges every spec, in order; an unknown kind is reported as not
-// measured with the reason.
+// measured with the reason. A kind judged per workload gives one objective
+// per workload under test (those Spec.Workload names), in the order of
+// o.Workloads, each named with its workload when there are several.
 func Evaluate(specs []Spec, o *Observation) []evidence.Objective {
 	out := make([]evidence.Objective, 0, len(specs))
 	for _, s := range specs {
 		e, err := Lookup(s.Kind)
 		if err != nil {
-			out = append(out, evidence.Objective{Name: s.Kind, Comparison: evidence.AtMost, Detail: err.Error()})
+			out = append(out, evidence.Objective{Name: s.Kind, Kind: s.Kind, Comparison: evidence.AtMost, Detail: err.Error()})
 			continue
 		}
-		out = append(out, e.Evaluate(s, o))
+		pw, ok := e.(PerWorkload)
+		if !ok || len(o.Workloads) == 0 {
+			j := e.Evaluate(s, o)
+			j.Kind = s.Kind
+			out = append(out, j)
+			continue
+		}
+		matched := false
+		for _, w := range o.Workloads {
+			if !w.Is(s.Workload) {
+				continue
+			}
+			matched = true
+			ow := o.For(w)
+			if !pw.AppliesTo(s, ow) {
+				continue
+			}
+			j := e.Evaluate(s, ow)
+			j.Kind, j.Workload = s.Kind, w.Name
+			if len(o.Workloads) > 1 {
+				j.Name += " (" + w.Name + ")"
+			}
+			out = append(out, j)
+		}
+		if !matched {
+			out = append(out, evidence.Objective{Name: s.Kind + " (" + s.Workload + ")", Kind: s.Kind, Workload: s.Workload, Comparison: evidence.AtLeast,
+				Detail: fmt.Sprintf("not measured: no workload under test is called %q (%s)", s.Workload, o.workloadNames())})
+		}
 	}
 	return out
 }

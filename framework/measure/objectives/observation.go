@@ -2,6 +2,7 @@ package objectives
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	"gameday.io/gameday/framework/fault"
@@ -46,12 +47,60 @@ type Observation struct {
 	FailoverRule string
 	// RPO is the RPO drill's outcome (nil for traffic drills).
 	RPO *RPO
+	// Workloads are the workloads under test, the entry (the one clients
+	// call) first. Capacity, PDB, MinAvailable and Pending above are the
+	// entry's; For gives the observation of another.
+	Workloads []Workload
+	// Workload names the workload Capacity, PDB, MinAvailable and Pending
+	// describe ("" when the drill did not say).
+	Workload string
+}
+
+// Workload is what a drill measured of one workload under test.
+type Workload struct {
+	// Name is namespace/name of its Deployment.
+	Name string
+	// Capacity samples of its Deployment by region.
+	Capacity map[string][]measure.CapacitySample
+	// PDB is the watch of its pods in the PDB region (nil without one).
+	PDB *measure.PDBResult
+	// MinAvailable is its PDB's minimum Ready replicas (0 without a PDB).
+	MinAvailable int
+	// Pending are the scheduler's messages for its Pending replacements.
+	Pending []string
+}
+
+// Is reports whether name ("name", "namespace/name" or "" for any) names w.
+func (w Workload) Is(name string) bool {
+	if name == "" || name == w.Name {
+		return true
+	}
+	_, n, _ := strings.Cut(w.Name, "/")
+	return !strings.Contains(name, "/") && name == n
+}
+
+// For returns the observation as seen for workload w: the same drill, with
+// w's capacity, PDB watch, minimum and Pending replacements.
+func (o *Observation) For(w Workload) *Observation {
+	c := *o
+	c.Workload, c.Capacity, c.PDB, c.MinAvailable, c.Pending = w.Name, w.Capacity, w.PDB, w.MinAvailable, w.Pending
+	return &c
+}
+
+func (o *Observation) workloadNames() string {
+	names := make([]string, len(o.Workloads))
+	for i, w := range o.Workloads {
+		names[i] = w.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // Action is a runbook action the drill took.
 type Action struct {
-	Do       string
-	Region   string
+	Do     string
+	Region string
+	// Workload is namespace/name of the workload acted on.
+	Workload string
 	Replicas int32
 	After    string
 	At       time.Time
@@ -65,10 +114,11 @@ type RPO struct {
 	Reason string
 }
 
-// action returns the first action of a kind in region.
+// action returns the first action of a kind in region, on the observed
+// workload when the observation is one workload's (For).
 func (o *Observation) action(do, region string) (Action, bool) {
 	for _, a := range o.Actions {
-		if a.Do == do && (a.Region == region || a.Region == "") {
+		if a.Do == do && (a.Region == region || a.Region == "") && (o.Workload == "" || a.Workload == "" || a.Workload == o.Workload) {
 			return a, true
 		}
 	}

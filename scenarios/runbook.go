@@ -1,0 +1,155 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"gameday.io/gameday/framework/lint"
+)
+
+// alertRule is one alerting rule of the platform's PrometheusRules.
+type alertRule struct {
+	name, expr, forText string
+	meta                map[string]string // labels and annotations
+}
+
+func (e *Env) alertRules() []alertRule {
+	var out []alertRule
+	for _, pr := range e.Platform.PrometheusRules {
+		groups, _, _ := unstructured.NestedSlice(pr.Object, "spec", "groups")
+		for _, g := range groups {
+			gm, _ := g.(map[string]any)
+			rules, _, _ := unstructured.NestedSlice(gm, "rules")
+			for _, rule := range rules {
+				r, _ := rule.(map[string]any)
+				name, _ := r["alert"].(string)
+				if name == "" {
+					continue
+				}
+				a := alertRule{name: name, meta: map[string]string{}}
+				a.expr, _, _ = unstructured.NestedString(r, "expr")
+				a.forText, _, _ = unstructured.NestedString(r, "for")
+				for _, f := range []string{"labels", "annotations"} {
+					m, _, _ := unstructured.NestedStringMap(r, f)
+					for k, v := range m {
+						a.meta[k] = v
+					}
+				}
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// runbookAlert is the platform's alert that starts its runbook, for an
+// action due "after: alert" without a name. In order of preference: an
+// alert whose labels or annotations name the runbook's ConfigMap (runbook:
+// NAME, runbook_url: .../NAME); the alert the platform's failover Sensor
+// depends on (its eventName is the alert's name in kebab-case); the alert
+// whose expression names the entry workload's Deployment or Service, the
+// one with the shortest `for:` first.
+func (e *Env) runbookAlert() (string, string, error) {
+	rules := e.alertRules()
+	if len(rules) == 0 {
+		return "", "", fmt.Errorf("the runbook's alert: the platform has no PrometheusRule with an alert")
+	}
+	if rb := e.Platform.Runbook; rb != nil {
+		for _, a := range rules {
+			for k, v := range a.meta {
+				if strings.HasPrefix(k, "runbook") && (v == rb.Name || strings.HasSuffix(v, "/"+rb.Name)) {
+					return a.name, fmt.Sprintf("its %s names the runbook %s", k, rb.Name), nil
+				}
+			}
+		}
+	}
+	if s := e.Platform.Sensor; s != nil {
+		deps, _, _ := unstructured.NestedSlice(s.Object, "spec", "dependencies")
+		for _, d := range deps {
+			dm, _ := d.(map[string]any)
+			ev, _ := dm["eventName"].(string)
+			for _, a := range rules {
+				if ev != "" && (ev == kebab(a.name) || strings.EqualFold(ev, a.name)) {
+					return a.name, fmt.Sprintf("Sensor %s depends on it (event %s)", s.GetName(), ev), nil
+				}
+			}
+		}
+	}
+	var names []string
+	if d := e.Platform.Deployment; d != nil {
+		names = append(names, d.Name)
+	}
+	if s := e.Platform.Service; s != nil {
+		names = append(names, s.Name)
+	}
+	var best *alertRule
+	var bestFor time.Duration
+	for i, a := range rules {
+		if !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(a.expr, `"`+n+`"`) }) {
+			continue
+		}
+		f, _ := time.ParseDuration(a.forText)
+		if best == nil || f < bestFor {
+			best, bestFor = &rules[i], f
+		}
+	}
+	if best != nil {
+		return best.name, "its expression is about " + strings.Join(names, "/"), nil
+	}
+	return "", "", fmt.Errorf("the runbook's alert: no alert names the runbook (label runbook), is what the failover Sensor waits for, or is about %s", strings.Join(names, "/"))
+}
+
+// kebab writes an alert name as an event name: RankerCapacityLow →
+// ranker-capacity-low.
+func kebab(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) && i > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// expandActions turns the scenario's actions into the ones the drill takes:
+// a scale without replicas becomes the runbook's scale commands for its
+// region (one per workload under test the runbook scales there, or only
+// for the action's workload when it names one); a scale with replicas
+// scales the action's workload (the entry by default).
+func (d *drill) expandActions() ([]Action, error) {
+	var out []Action
+	for _, a := range d.s.Actions {
+		if a.Do != "scale" || a.Replicas > 0 {
+			out = append(out, a)
+			continue
+		}
+		region, err := d.env.regionByRole(a.Region)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, s := range lint.RunbookScales(d.env.Platform, d.env.Topology) {
+			if !slices.Contains(s.Regions, region) {
+				continue
+			}
+			w, err := d.env.workloadNamed(s.Deployment)
+			if err != nil || (s.Namespace != "" && s.Namespace != w.Namespace) || (a.Workload != "" && !isWorkload(w.Name(), a.Workload)) {
+				continue
+			}
+			b := a
+			b.Workload, b.Replicas = w.Name(), int32(s.Replicas)
+			out = append(out, b)
+			n++
+		}
+		if n == 0 {
+			out = append(out, a) // taken, it says why it could not be
+		}
+	}
+	return out, nil
+}

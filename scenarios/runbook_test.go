@@ -1,0 +1,103 @@
+package scenarios
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"gameday.io/gameday/fixtures"
+	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/environment"
+)
+
+// platformEnv is an Env of an embedded platform on the default topology,
+// without clusters: enough to derive a scenario's actions.
+func platformEnv(t *testing.T, platform string) *Env {
+	t.Helper()
+	p, entry, err := environment.LoadPlatform(platform, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := p.UnderTest(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	topo, err := fixtures.DefaultTopology()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm, err := framework.TimeoutsFor(framework.ProfileFast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &environment.Record{}
+	for _, r := range topo.Regions {
+		rec.Regions = append(rec.Regions, framework.Region{Name: r.Name, Role: r.Role})
+	}
+	return &Env{Env: &environment.Env{Record: rec, Platform: p, Workloads: ws, Topology: topo, Timeouts: tm, Logger: framework.DiscardLogger()}}
+}
+
+func TestRunbookAlert(t *testing.T) {
+	for _, tt := range []struct{ platform, alert, why string }{
+		{"reference", "InferenceServiceDown", "runbook"},
+		{"remediated", "InferenceServiceDown", "runbook"},
+		{"second", "RankerCapacityLow", "Sensor"},
+	} {
+		e := platformEnv(t, tt.platform)
+		name, why, err := e.runbookAlert()
+		if err != nil || name != tt.alert || !strings.Contains(why, tt.why) {
+			t.Errorf("%s: runbook alert %q (%s, %v), want %s (%s)", tt.platform, name, why, err, tt.alert, tt.why)
+		}
+	}
+	if got := kebab("RankerCapacityLow"); got != "ranker-capacity-low" {
+		t.Errorf("kebab = %q", got)
+	}
+}
+
+func TestRegionOutageFollowsThePlatformsRunbook(t *testing.T) {
+	for _, tt := range []struct {
+		platform string
+		want     []string // workload=replicas of the expanded scale actions
+	}{
+		{"reference", []string{"ml-serving/inference-service=10"}},
+		{"second", []string{"recsys/ranker=8", "recsys/embedder=6"}},
+	} {
+		e := platformEnv(t, tt.platform)
+		d := &drill{env: e, s: RegionOutage()}
+		actions, err := d.expandActions()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.platform, err)
+		}
+		var got []string
+		for _, a := range actions {
+			if a.Do == "scale" {
+				got = append(got, a.Workload+"="+itoa(a.Replicas))
+				if a.Region != "dr" {
+					t.Errorf("%s: scale in %q", tt.platform, a.Region)
+				}
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: scales %v, want %v", tt.platform, got, tt.want)
+		}
+		delay, err := alertDelay(e, runbookAlert)
+		if err != nil || delay <= 0 {
+			t.Errorf("%s: the runbook's alert delay %s, %v", tt.platform, delay, err)
+		}
+	}
+	// A scenario naming one workload scales only that one.
+	e := platformEnv(t, "second")
+	s := RegionOutage()
+	s.Actions[1].Workload = "embedder"
+	actions, err := (&drill{env: e, s: s}).expandActions()
+	if err != nil || len(actions) != 2 || actions[1].Workload != "recsys/embedder" || actions[1].Replicas != 6 {
+		t.Errorf("scale of the embedder only: %+v, %v", actions, err)
+	}
+	// A workload the platform does not have is refused before the drill.
+	s.Actions[1].Workload = "ghost"
+	if err := e.checkWorkloads(s); err == nil || !strings.Contains(err.Error(), `"ghost"`) {
+		t.Errorf("unknown workload: %v", err)
+	}
+}
+
+func itoa(n int32) string { return strconv.Itoa(int(n)) }
