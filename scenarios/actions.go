@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,9 +18,36 @@ import (
 	"gameday.io/gameday/framework/timer"
 )
 
-// scheduleActions starts the runbook's actions on their timers from the
-// fault's injection; the channel closes when all have run or been skipped.
-func (d *drill) scheduleActions(ctx context.Context, actions []Action) <-chan struct{} {
+// runbook carries out a drill's runbook actions on their timers and
+// remembers what they changed, to undo it after the drill.
+type runbook struct {
+	env *Env
+	log interface {
+		Info(string, ...any)
+		Warn(string, ...any)
+	}
+	// name prefixes the data-plane faults it injects (the drill's name).
+	name string
+	// hold is the fault's; an action due later is not taken. until bounds
+	// a traffic switch (the hold, the recovery window and a margin).
+	hold, until time.Duration
+
+	mu       sync.Mutex
+	restore  map[scaled]int32 // Deployments scaled -> replicas to restore
+	failback []string         // agent IDs of regions switched out of rotation
+	taken    []actionRecord
+}
+
+type actionRecord struct {
+	Action Action
+	Region string
+	At     time.Time
+	Err    string
+}
+
+// schedule starts the actions on their timers from now (the fault's
+// injection); the channel closes when all have run or been skipped.
+func (rb *runbook) schedule(ctx context.Context, actions []Action) <-chan struct{} {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	for _, a := range actions {
@@ -27,15 +55,15 @@ func (d *drill) scheduleActions(ctx context.Context, actions []Action) <-chan st
 		rec := actionRecord{Action: a}
 		if alert != "" {
 			var err error
-			if delay, err = alertDelay(d.env, alert); err != nil {
+			if delay, err = alertDelay(rb.env, alert); err != nil {
 				rec.Err = err.Error()
-				d.record(rec)
+				rb.record(rec)
 				continue
 			}
 		}
-		if delay > d.hold {
-			rec.Err = fmt.Sprintf("not taken: due %s after the fault, which lasts %s", delay, d.hold)
-			d.record(rec)
+		if delay > rb.hold {
+			rec.Err = fmt.Sprintf("not taken: due %s after the fault, which lasts %s", delay, rb.hold)
+			rb.record(rec)
 			continue
 		}
 		wg.Add(1)
@@ -45,11 +73,11 @@ func (d *drill) scheduleActions(ctx context.Context, actions []Action) <-chan st
 				return
 			}
 			rec.At = time.Now()
-			if err := d.do(ctx, a, &rec); err != nil {
+			if err := rb.do(ctx, a, &rec); err != nil {
 				rec.Err = err.Error()
-				d.log.Warn("runbook action failed", "do", a.Do, "err", err)
+				rb.log.Warn("runbook action failed", "do", a.Do, "err", err)
 			}
-			d.record(rec)
+			rb.record(rec)
 		}()
 	}
 	go func() {
@@ -59,15 +87,22 @@ func (d *drill) scheduleActions(ctx context.Context, actions []Action) <-chan st
 	return done
 }
 
-func (d *drill) record(r actionRecord) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.actions = append(d.actions, r)
+func (rb *runbook) record(r actionRecord) {
+	rb.mu.Lock()
+	defer rb.mu.Unlock()
+	rb.taken = append(rb.taken, r)
+}
+
+// actions returns what was taken or skipped so far.
+func (rb *runbook) actions() []actionRecord {
+	rb.mu.Lock()
+	defer rb.mu.Unlock()
+	return slices.Clone(rb.taken)
 }
 
 // do carries out one action.
-func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
-	region, err := d.env.regionByRole(a.Region)
+func (rb *runbook) do(ctx context.Context, a Action, rec *actionRecord) error {
+	region, err := rb.env.regionByRole(a.Region)
 	if err != nil {
 		return err
 	}
@@ -77,37 +112,36 @@ func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
 		if a.Replicas == 0 {
 			return fmt.Errorf("the runbook scales no workload under test in %s (no `kubectl scale deployment` command whose context resolves to it)", region)
 		}
-		w, err := d.env.workloadNamed(a.Workload)
+		w, err := rb.env.workloadNamed(a.Workload)
 		if err != nil {
 			return err
 		}
-		dep, err := d.env.deployment(ctx, region, w)
+		dep, err := rb.env.deployment(ctx, region, w)
 		if err != nil {
 			return err
 		}
 		key := scaled{region: region, workload: w.Name()}
-		d.mu.Lock()
-		if _, saved := d.restore[key]; !saved {
-			d.restore[key] = replicas(dep)
+		rb.mu.Lock()
+		if _, saved := rb.restore[key]; !saved {
+			rb.restore[key] = replicas(dep)
 		}
-		d.mu.Unlock()
-		d.log.Info("runbook: scale", "region", region, "workload", w.Name(), "replicas", a.Replicas)
-		return scale(ctx, d.env, region, w, a.Replicas)
+		rb.mu.Unlock()
+		rb.log.Info("runbook: scale", "region", region, "workload", w.Name(), "replicas", a.Replicas)
+		return scale(ctx, rb.env, region, w, a.Replicas)
 	case "switch-traffic":
 		// The runbook's DNS change: the region leaves the global load
 		// balancer's rotation until the drill fails back after the revert.
-		id := fmt.Sprintf("%s-dns-%s", d.s.Name, region)
-		until := time.Now().Add(d.hold + s(d.s.Recovery, recoveryFor(d.env.Timeouts)) + time.Minute)
-		d.log.Info("runbook: switch traffic away", "region", region)
-		if err := d.env.Agent.Inject(ctx, id, dataplane.FaultSpec{Kind: dataplane.OutOfRotation, Regions: []string{region}, Until: until}); err != nil {
+		id := fmt.Sprintf("%s-dns-%s", rb.name, region)
+		rb.log.Info("runbook: switch traffic away", "region", region)
+		if err := rb.env.Agent.Inject(ctx, id, dataplane.FaultSpec{Kind: dataplane.OutOfRotation, Regions: []string{region}, Until: time.Now().Add(rb.until)}); err != nil {
 			return err
 		}
-		d.mu.Lock()
-		d.failback = append(d.failback, id)
-		d.mu.Unlock()
+		rb.mu.Lock()
+		rb.failback = append(rb.failback, id)
+		rb.mu.Unlock()
 		return nil
 	case "pod-kill":
-		t, err := d.target(a.Workload)
+		t, err := rb.env.faultTarget(a.Workload)
 		if err != nil {
 			return err
 		}
@@ -115,7 +149,7 @@ func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
 		if err != nil {
 			return err
 		}
-		d.log.Info("runbook: kill a pod", "pods", p.Pods)
+		rb.log.Info("runbook: kill a pod", "pods", p.Pods)
 		_, err = fault.Inject(ctx, t, p)
 		return err
 	}
@@ -124,14 +158,39 @@ func (d *drill) do(ctx context.Context, a Action, rec *actionRecord) error {
 
 // failBack puts regions the runbook switched traffic away from back in
 // rotation (after the fault is reverted, or at cleanup).
-func (d *drill) failBack(ctx context.Context) {
-	d.mu.Lock()
-	ids := d.failback
-	d.failback = nil
-	d.mu.Unlock()
+func (rb *runbook) failBack(ctx context.Context) {
+	rb.mu.Lock()
+	ids := rb.failback
+	rb.failback = nil
+	rb.mu.Unlock()
 	for _, id := range ids {
-		if err := d.env.Agent.Revert(ctx, id); err != nil && !errors.Is(err, framework.ErrNotFound) {
-			d.log.Warn("fail back", "id", id, "err", err)
+		if err := rb.env.Agent.Revert(ctx, id); err != nil && !errors.Is(err, framework.ErrNotFound) {
+			rb.log.Warn("fail back", "id", id, "err", err)
+		}
+	}
+}
+
+// undo fails back and restores every Deployment the runbook scaled, then
+// waits until the environment settles; it reports whether it changed
+// anything.
+func (rb *runbook) undo(ctx context.Context) {
+	rb.failBack(ctx)
+	rb.mu.Lock()
+	restore := rb.restore
+	rb.restore = map[scaled]int32{}
+	rb.mu.Unlock()
+	for k, n := range restore {
+		w, err := rb.env.workloadNamed(k.workload)
+		if err == nil {
+			err = scale(ctx, rb.env, k.region, w, n)
+		}
+		if err != nil {
+			rb.log.Warn("restore replicas", "region", k.region, "workload", k.workload, "err", err)
+		}
+	}
+	if len(restore) > 0 {
+		if err := rb.env.Settle(ctx); err != nil {
+			rb.log.Warn("environment did not settle after the drill", "err", err)
 		}
 	}
 }

@@ -41,7 +41,7 @@ func (d *drill) observation(crit measure.Criteria) *objectives.Observation {
 	o := &objectives.Observation{
 		Criteria: crit, Region: d.region, Primary: d.primary, Timeline: d.res.Timeline,
 		RTO: d.res.RTO, Failover: d.res.Failover, Capacity: d.res.Capacity, PDB: d.res.PDB, PDBRegion: d.spec.Region,
-		Fault: d.res.Fault, Events: d.events, Pending: d.pending,
+		Fault: d.res.Fault, Events: d.events,
 		Injected: d.injected, Reverted: d.reverted, Recovered: d.recovered, Hold: d.hold,
 		RecoveryWindow: s(d.s.Recovery, recoveryFor(d.env.Timeouts)), FailoverRule: d.failoverRuleText(),
 	}
@@ -53,15 +53,13 @@ func (d *drill) observation(crit measure.Criteria) *objectives.Observation {
 		}
 	}
 	d.res.Workloads = o.Workloads
-	d.mu.Lock()
-	for _, a := range d.actions {
+	for _, a := range d.rb.actions() {
 		w := a.Action.Workload
 		if ww, err := d.env.workloadNamed(w); err == nil {
 			w = ww.Name()
 		}
 		o.Actions = append(o.Actions, objectives.Action{Do: a.Action.Do, Region: a.Region, Workload: w, Replicas: a.Action.Replicas, After: a.Action.After, At: a.At, Err: a.Err})
 	}
-	d.mu.Unlock()
 	return o
 }
 
@@ -116,18 +114,22 @@ func (d *drill) addFindings() {
 	if f := silentServerFinding(d.res.Drill.Load, svc, vs, route); f != nil {
 		d.findings = append(d.findings, *f)
 	}
-	if len(d.pending) > 0 {
-		add("replacements-pending", evidence.SeverityWarning, fmt.Sprintf("%d replacement pod(s) were still Pending when the fault ended: %s", len(d.pending), objectives.FirstReason(d.pending)))
+	var pending []string
+	for _, sub := range d.subjects {
+		pending = append(pending, sub.pending...)
+	}
+	if len(pending) > 0 {
+		add("replacements-pending", evidence.SeverityWarning, fmt.Sprintf("%d replacement pod(s) were still Pending when the fault ended: %s", len(pending), objectives.FirstReason(pending)))
 	}
 	if _, fallback := objectives.RoutesDuringFault(d.res.Timeline); fallback > 0 {
 		add("failover-target-missing", evidence.SeverityError, d.failoverRuleText()+fmt.Sprintf("; %d requests reached another region only through the load balancer's last-resort fallback", fallback))
 	}
-	for _, a := range d.actions {
+	for _, a := range d.rb.actions() {
 		switch {
 		case a.Err != "":
 			add("runbook-"+a.Action.Do, evidence.SeverityWarning, fmt.Sprintf("runbook action %s (%s) failed: %s", a.Action.Do, a.Action.After, a.Err))
 		case a.Action.Do == "pod-kill":
-			if c := measure.FullCapacity(d.res.Capacity[a.Region], a.At); !c.Restored || c.RestoredAt.After(d.reverted) {
+			if c := measure.FullCapacity(d.capacityOf(a.Action.Workload)[a.Region], a.At); !c.Restored || c.RestoredAt.After(d.reverted) {
 				add("model-load-during-outage", evidence.SeverityInfo, fmt.Sprintf(
 					"a pod killed %s into the outage could not become Ready while model storage was down (its replacement must load the model); capacity stayed at %d until storage returned",
 					a.At.Sub(d.injected).Round(time.Second), c.MinReady))
@@ -169,4 +171,15 @@ func (d *drill) untaintedNotReady() []string {
 		minDown += time.Duration(float64(nodes) / t.NodeEvictionRate * float64(time.Second))
 	}
 	return measure.UntaintedNotReady(d.events, d.res.Drill.Start, time.Now(), minDown)
+}
+
+// capacityOf is the capacity samples of a workload under test by region
+// (the entry's when workload is empty).
+func (d *drill) capacityOf(workload string) map[string][]measure.CapacitySample {
+	for _, sub := range d.subjects {
+		if isWorkload(sub.name(), workload) {
+			return sub.capacity
+		}
+	}
+	return nil
 }

@@ -57,9 +57,13 @@ func (d *drill) recordLoad(tl *load.Timeline) {
 	if f := d.res.Fault; f != nil {
 		dr.Faults = append(dr.Faults, evidenceFault(f))
 	}
-	for _, a := range d.actions {
+	for _, a := range d.rb.actions() {
 		if a.Err == "" && !a.At.IsZero() {
-			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: "runbook " + a.Action.Do + " " + a.Region + " at", Value: a.At.Sub(d.injected).Seconds(), Unit: "s after the fault", Method: "trigger: " + a.Action.After})
+			name := "runbook " + a.Action.Do + " " + a.Region
+			if a.Action.Workload != "" {
+				name += " " + a.Action.Workload
+			}
+			dr.Metrics = append(dr.Metrics, evidence.Metric{Name: name + " at", Value: a.At.Sub(d.injected).Seconds(), Unit: "s after the fault", Method: "trigger: " + a.Action.After})
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -114,7 +113,8 @@ func aborted(ctx context.Context, res *Result, sup *supervise.Supervisor, err er
 // runTraffic runs a drill that measures the platform under load.
 func runTraffic(ctx context.Context, env *Env, s *Scenario, o Options, sup *supervise.Supervisor) (*Result, error) {
 	d := &drill{env: env, s: s, o: o, res: &Result{Scenario: s, Capacity: map[string][]measure.CapacitySample{}},
-		log: env.Logger.With("drill", s.Name), restore: map[scaled]int32{}, sup: sup}
+		log: env.Logger.With("drill", s.Name), sup: sup}
+	d.rb = &runbook{env: env, log: d.log, name: s.Name, restore: map[scaled]int32{}}
 	d.res.Drill = evidence.Drill{Name: s.Name, Scenario: s.Name, Description: s.Description, Start: time.Now().UTC()}
 	err := d.run(ctx)
 	d.cleanup(ctx)
@@ -149,20 +149,8 @@ type drill struct {
 	injected    time.Time
 	reverted    time.Time
 	recovered   time.Time
-
-	mu       sync.Mutex
-	restore  map[scaled]int32 // Deployments the runbook scaled -> replicas to restore
-	failback []string         // agent IDs of regions switched out of rotation
-	actions  []actionRecord
-	pending  []string // scheduling messages of Pending pods at the end of the hold
-	findings []evidence.Finding
-}
-
-type actionRecord struct {
-	Action Action
-	Region string
-	At     time.Time
-	Err    string
+	rb          *runbook
+	findings    []evidence.Finding
 }
 
 func (d *drill) run(ctx context.Context) error {
@@ -185,6 +173,7 @@ func (d *drill) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	d.rb.hold, d.rb.until = d.hold, d.hold+s(d.s.Recovery, recoveryFor(t))+time.Minute
 	d.res.Drill.Targets = evidence.Targets{Regions: []string{d.spec.Region}}
 	if d.spec.Zone != "" {
 		d.res.Drill.Targets.Zones = []string{d.spec.Zone}
@@ -195,7 +184,7 @@ func (d *drill) run(ctx context.Context) error {
 	for _, w := range env.Workloads {
 		d.res.Drill.Targets.Workloads = append(d.res.Drill.Targets.Workloads, w.Name())
 	}
-	target, err := d.target(d.s.Fault.Workload)
+	target, err := env.faultTarget(d.s.Fault.Workload)
 	if err != nil {
 		return err
 	}
@@ -232,7 +221,7 @@ func (d *drill) run(ctx context.Context) error {
 	}
 	defer func() { target.OnEviction = nil }()
 	d.injected = time.Now()
-	actionsDone := d.scheduleActions(ctx, actions)
+	actionsDone := d.rb.schedule(ctx, actions)
 	d.log.Info("injecting", "fault", plan.Spec.String())
 	// A fault that stops a control plane (region outage) stops what the
 	// supervisor watches on purpose, until its revert has started it again.
@@ -264,7 +253,7 @@ func (d *drill) run(ctx context.Context) error {
 		return err
 	}
 	<-actionsDone
-	d.failBack(ctx)
+	d.rb.failBack(ctx)
 	d.awaitRecovery(ctx, s(d.s.Recovery, recoveryFor(t)))
 	return nil
 }
@@ -412,14 +401,14 @@ func (d *drill) stopWatchers() {
 	}
 }
 
-// target is the environment's fault target narrowed to one workload's pods
-// (the entry when workload is empty).
-func (d *drill) target(workload string) (*fault.Target, error) {
-	w, err := d.env.workloadNamed(workload)
+// faultTarget is the environment's fault target narrowed to one workload's
+// pods (the entry when workload is empty).
+func (e *Env) faultTarget(workload string) (*fault.Target, error) {
+	w, err := e.workloadNamed(workload)
 	if err != nil {
 		return nil, err
 	}
-	t := *d.env.Target
+	t := *e.Target
 	t.Workload = fault.Selector{Namespace: w.Namespace}
 	if sel := w.Deployment.Spec.Selector; sel != nil {
 		t.Workload.Labels = sel.MatchLabels
@@ -529,7 +518,6 @@ func loadGood(tl *load.Timeline, t time.Time, threshold float64) bool {
 func (d *drill) notePending(ctx context.Context, region string) {
 	for _, sub := range d.subjects {
 		sub.pending = pendingReasons(ctx, d.env, region, sub.w)
-		d.pending = append(d.pending, sub.pending...)
 	}
 }
 
@@ -555,7 +543,10 @@ func pendingReasons(ctx context.Context, env *Env, region string, w fixtures.Wor
 // cleanup undoes the runbook's changes and reverts the fault if it is still
 // open, whatever happened.
 func (d *drill) cleanup(ctx context.Context) {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	// The revert bounds itself (Timeouts.Revert); restoring the runbook's
+	// changes and settling take at most PodsReady more.
+	t := d.env.Timeouts
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.RevertTimeout()+t.PodsReady+t.Poll)
 	defer cancel()
 	if d.res.Fault != nil && d.res.Fault.Open() {
 		if e, err := fault.Revert(cctx, d.env.Target, d.res.Fault.ID); err == nil {
@@ -564,24 +555,7 @@ func (d *drill) cleanup(ctx context.Context) {
 			d.log.Warn("revert after a failed drill", "err", err)
 		}
 	}
-	d.failBack(cctx)
-	d.mu.Lock()
-	restore := d.restore
-	d.mu.Unlock()
-	for k, n := range restore {
-		w, err := d.env.workloadNamed(k.workload)
-		if err == nil {
-			err = scale(cctx, d.env, k.region, w, n)
-		}
-		if err != nil {
-			d.log.Warn("restore replicas", "region", k.region, "workload", k.workload, "err", err)
-		}
-	}
-	if len(restore) > 0 {
-		if err := d.env.Settle(cctx); err != nil {
-			d.log.Warn("environment did not settle after the drill", "err", err)
-		}
-	}
+	d.rb.undo(cctx)
 }
 
 // busiestNode returns the node running the most of pods (not being

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -101,3 +103,32 @@ func TestRegionOutageFollowsThePlatformsRunbook(t *testing.T) {
 }
 
 func itoa(n int32) string { return strconv.Itoa(int(n)) }
+
+// TestDocumentedScenarioLoads keeps docs/scenarios.md honest: its example
+// is a valid scenario, with the workload and alert forms it describes.
+func TestDocumentedScenarioLoads(t *testing.T) {
+	md, err := os.ReadFile("../docs/scenarios.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(md), "```yaml\n")
+	block, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("docs/scenarios.md has no yaml block")
+	}
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(path, []byte(block), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := LoadFile(path)
+	if err != nil {
+		t.Fatalf("the documented scenario: %v", err)
+	}
+	if s.Fault.Workload != "embedder" || s.Actions[0].After != "alert" || s.Objectives[2].Workload != "embedder" {
+		t.Errorf("documented fields not read: %+v", s)
+	}
+	// On the second platform it names only workloads that exist.
+	if err := platformEnv(t, "second").checkWorkloads(s); err != nil {
+		t.Errorf("second platform: %v", err)
+	}
+}

@@ -25,7 +25,7 @@ func newDrillCmd() *cobra.Command {
 		Short: "Run one drill against an environment from gameday up",
 		Long: `Run one scenario against a running environment (gameday up) and print its
 objectives with the measured values. Scenarios: ` + fmt.Sprint(scenarios.Names()) + `,
-or a scenario file with -f. Exits 1 when an objective is missed, 3 when
+or a scenario file with -f (format: docs/scenarios.md). Exits 1 when an objective is missed, 3 when
 gameday's own harness failed during the drill (a process it started died or
 stopped answering, the load stalled), 4 when interrupted; in both the
 objectives are "not measured".

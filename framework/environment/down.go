@@ -32,7 +32,10 @@ func Down(ctx context.Context, store Store, name string, log *slog.Logger) error
 		return err
 	}
 	defer unlock()
-	return teardown(ctx, store, rec, log)
+	// Bounded by the environment's profile (Teardown), whatever ctx allows.
+	tctx, cancel := context.WithTimeout(ctx, teardownTimeout(rec))
+	defer cancel()
+	return teardown(tctx, store, rec, log)
 }
 
 // teardown deletes what rec records, concurrently, then the state directory.

@@ -220,8 +220,8 @@ func harnessFailed(path string) bool {
 
 // recoverFaults reverts the faults a suite that died left in effect.
 func (o *Options) recoverFaults(ctx context.Context, name string) error {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Minute)
-	defer cancel()
+	// Each revert is bounded by the environment's profile (Timeouts.Revert).
+	rctx := context.WithoutCancel(ctx)
 	e, err := environment.Open(o.Store, name, o.Logger)
 	if err != nil {
 		return fmt.Errorf("revert the faults a broken suite left in %s: %w", name, err)
@@ -241,9 +241,8 @@ func (o *Options) teardown(ctx context.Context, name string) {
 		o.Logger.Info("keeping the environment (--retain)", "env", name, "down", "gameday down --name "+name)
 		return
 	}
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Minute)
-	defer cancel()
-	if err := environment.Down(tctx, o.Store, name, o.Logger); err != nil {
+	// Down is bounded by the environment's profile (Timeouts.Teardown).
+	if err := environment.Down(context.WithoutCancel(ctx), o.Store, name, o.Logger); err != nil {
 		o.Logger.Error("tear down", "env", name, "err", err)
 	}
 }
