@@ -51,6 +51,7 @@ func TestBadInputExits2(t *testing.T) {
 		{"kubeconfig", "--name", "ghost"},
 		{"inject", "zone-outage", "--name", "ghost", "--zone", "z", "--duration", "1m"},
 		{"run", "--suite", "typo"},
+
 		{"drill", "meteor"},
 		{"--no-such-flag"},
 	} {
@@ -65,5 +66,18 @@ func TestBadInputExits2(t *testing.T) {
 	root.SetArgs([]string{"--help"})
 	if err := root.Execute(); err != nil || !strings.Contains(out.String(), "Exit codes") {
 		t.Errorf("--help: %v\n%s", err, out.String())
+	}
+}
+
+// TestRunEnvRefusesCreationFlags: flags that shape a created environment are
+// refused with --env instead of being silently ignored.
+func TestRunEnvRefusesCreationFlags(t *testing.T) {
+	t.Setenv("GAMEDAY_STATE_DIR", t.TempDir())
+	for _, flag := range [][]string{{"--workload", "ranker"}, {"--platform", "second"}, {"--profile", "fast"}} {
+		var stderr bytes.Buffer
+		args := append([]string{"run", "--env", "demo"}, flag...)
+		if code := runTo(context.Background(), args, &stderr); code != exitUsage || !strings.Contains(stderr.String(), flag[0]+" applies to an environment gameday run creates") {
+			t.Errorf("gameday %s: exit %d, %s", strings.Join(args, " "), code, stderr.String())
+		}
 	}
 }

@@ -49,6 +49,14 @@ objectives "not measured"; the fault is reverted and the report written.`,
 			if err != nil {
 				return err
 			}
+			if o.Env != "" {
+				// The environment already runs its platform and entry workload.
+				for _, fl := range []string{"platform", "workload", "provider", "profile"} {
+					if cmd.Flags().Changed(fl) {
+						return fmt.Errorf("--%s applies to an environment gameday run creates, not to --env %s (it runs what gameday up gave it): %w", fl, o.Env, framework.ErrInvalid)
+					}
+				}
+			}
 			warnOrphans(cmd)
 			o.Profile, o.Store, o.Out, o.Logger = p, store(), cmd.ErrOrStderr(), framework.Logger(cmd.Context())
 			out, err := app.Run(cmd.Context(), o)
