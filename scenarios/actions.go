@@ -32,6 +32,10 @@ type runbook struct {
 	// a traffic switch (the hold, the recovery window and a margin).
 	hold, until time.Duration
 
+	// cancel and done end the scheduled actions (stop).
+	cancel context.CancelFunc
+	done   <-chan struct{}
+
 	mu       sync.Mutex
 	restore  map[scaled]int32 // Deployments scaled -> replicas to restore
 	failback []string         // agent IDs of regions switched out of rotation
@@ -49,6 +53,8 @@ type actionRecord struct {
 // injection); the channel closes when all have run or been skipped.
 func (rb *runbook) schedule(ctx context.Context, actions []Action) <-chan struct{} {
 	done := make(chan struct{})
+	ctx, rb.cancel = context.WithCancel(ctx)
+	rb.done = done
 	var wg sync.WaitGroup
 	for _, a := range actions {
 		delay, alert, _ := parseAfter(a.After)
@@ -170,10 +176,19 @@ func (rb *runbook) failBack(ctx context.Context) {
 	}
 }
 
-// undo fails back and restores every Deployment the runbook scaled, then
-// waits until the environment settles; it reports whether it changed
-// anything.
+// stop cancels the actions not yet taken and waits for those running.
+func (rb *runbook) stop() {
+	if rb.cancel == nil {
+		return
+	}
+	rb.cancel()
+	<-rb.done
+}
+
+// undo stops the actions still due, fails back and restores every
+// Deployment the runbook scaled, then waits until the environment settles.
 func (rb *runbook) undo(ctx context.Context) {
+	rb.stop()
 	rb.failBack(ctx)
 	rb.mu.Lock()
 	restore := rb.restore

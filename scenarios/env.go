@@ -35,8 +35,13 @@ func Connect(store environment.Store, name string, log *slog.Logger) (*Env, erro
 	return &Env{Env: e, Target: e.FaultTarget(environment.FaultOptions{})}, nil
 }
 
-// Namespace of the entry workload (the one clients call).
-func (e *Env) Namespace() string { return e.Workloads[0].Namespace }
+// Namespace of the entry workload (the one clients call); "" without one.
+func (e *Env) Namespace() string {
+	if len(e.Workloads) == 0 {
+		return ""
+	}
+	return e.Workloads[0].Namespace
+}
 
 // regionByRole resolves "primary", "dr", "" (primary) or a region name.
 func (e *Env) regionByRole(r string) (string, error) {

@@ -127,7 +127,14 @@ func (d *drill) addFindings() {
 	for _, a := range d.rb.actions() {
 		switch {
 		case a.Err != "":
-			add("runbook-"+a.Action.Do, evidence.SeverityWarning, fmt.Sprintf("runbook action %s (%s) failed: %s", a.Action.Do, a.Action.After, a.Err))
+			what := a.Action.Do
+			if a.Region != "" {
+				what += " in " + a.Region
+			}
+			if a.Action.Workload != "" {
+				what += " of " + a.Action.Workload
+			}
+			add("runbook-"+a.Action.Do, evidence.SeverityWarning, fmt.Sprintf("runbook action %s (%s) failed: %s", what, a.Action.After, a.Err))
 		case a.Action.Do == "pod-kill":
 			if c := measure.FullCapacity(d.capacityOf(a.Action.Workload)[a.Region], a.At); !c.Restored || c.RestoredAt.After(d.reverted) {
 				add("model-load-during-outage", evidence.SeverityInfo, fmt.Sprintf(

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"gameday.io/gameday/fixtures"
+	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/backup"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
@@ -184,9 +185,13 @@ func (d *drill) run(ctx context.Context) error {
 	for _, w := range env.Workloads {
 		d.res.Drill.Targets.Workloads = append(d.res.Drill.Targets.Workloads, w.Name())
 	}
-	target, err := env.faultTarget(d.s.Fault.Workload)
-	if err != nil {
-		return err
+	// Pod faults pick from one workload's pods (the entry by default);
+	// node, zone and region faults take whatever runs there.
+	target := env.Target
+	if d.s.Fault.Workload != "" || d.spec.Kind == fault.PodKill {
+		if target, err = env.faultTarget(d.s.Fault.Workload); err != nil {
+			return err
+		}
 	}
 	plan, err := fault.Prepare(ctx, target, d.spec)
 	if err != nil {
@@ -408,11 +413,14 @@ func (e *Env) faultTarget(workload string) (*fault.Target, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := *e.Target
-	t.Workload = fault.Selector{Namespace: w.Namespace}
-	if sel := w.Deployment.Spec.Selector; sel != nil {
-		t.Workload.Labels = sel.MatchLabels
+	sel := w.Deployment.Spec.Selector
+	if sel == nil || len(sel.MatchExpressions) > 0 || len(sel.MatchLabels) == 0 {
+		// fault.Selector holds labels only: a looser selector would reach
+		// pods of other workloads.
+		return nil, fmt.Errorf("workload %s: pod faults need a selector of matchLabels only (spec.selector is %s): %w", w.Name(), w.Selector, framework.ErrInvalid)
 	}
+	t := *e.Target
+	t.Workload = fault.Selector{Namespace: w.Namespace, Labels: sel.MatchLabels}
 	return &t, nil
 }
 

@@ -74,7 +74,7 @@ func (e *Env) runbookAlert() (string, string, error) {
 			dm, _ := d.(map[string]any)
 			ev, _ := dm["eventName"].(string)
 			for _, a := range rules {
-				if ev != "" && (ev == kebab(a.name) || strings.EqualFold(ev, a.name)) {
+				if ev != "" && sameName(ev, a.name) {
 					return a.name, fmt.Sprintf("Sensor %s depends on it (event %s)", s.GetName(), ev), nil
 				}
 			}
@@ -104,17 +104,18 @@ func (e *Env) runbookAlert() (string, string, error) {
 	return "", "", fmt.Errorf("the runbook's alert: no alert names the runbook (label runbook), is what the failover Sensor waits for, or is about %s", strings.Join(names, "/"))
 }
 
-// kebab writes an alert name as an event name: RankerCapacityLow →
-// ranker-capacity-low.
-func kebab(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if unicode.IsUpper(r) && i > 0 {
-			b.WriteByte('-')
+// sameName reports whether an event name and an alert name are the same
+// words however they are joined and cased: ranker-capacity-low and
+// RankerCapacityLow, gpu_node_not_ready and GPUNodeNotReady.
+func sameName(a, b string) bool { return squash(a) == squash(b) }
+
+func squash(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' || unicode.IsSpace(r) {
+			return -1
 		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
+		return unicode.ToLower(r)
+	}, s)
 }
 
 // expandActions turns the scenario's actions into the ones the drill takes:
@@ -134,14 +135,26 @@ func (d *drill) expandActions() ([]Action, error) {
 			return nil, err
 		}
 		n := 0
+		seen := map[string]bool{}
 		for _, s := range lint.RunbookScales(d.env.Platform, d.env.Topology) {
 			if !slices.Contains(s.Regions, region) {
 				continue
 			}
-			w, err := d.env.workloadNamed(s.Deployment)
-			if err != nil || (s.Namespace != "" && s.Namespace != w.Namespace) || (a.Workload != "" && !isWorkload(w.Name(), a.Workload)) {
+			name := s.Deployment
+			if s.Namespace != "" {
+				name = s.Namespace + "/" + s.Deployment
+			}
+			w, err := d.env.workloadNamed(name)
+			if err != nil || (a.Workload != "" && !isWorkload(w.Name(), a.Workload)) {
 				continue
 			}
+			// The first command for a workload counts: two concurrent
+			// scales of one Deployment would leave it at either size.
+			if seen[w.Name()] {
+				d.log.Warn("the runbook scales a workload twice in one region; the first command counts", "workload", w.Name(), "region", region, "ignored", s.At)
+				continue
+			}
+			seen[w.Name()] = true
 			b := a
 			b.Workload, b.Replicas = w.Name(), int32(s.Replicas)
 			out = append(out, b)

@@ -51,8 +51,19 @@ func TestRunbookAlert(t *testing.T) {
 			t.Errorf("%s: runbook alert %q (%s, %v), want %s (%s)", tt.platform, name, why, err, tt.alert, tt.why)
 		}
 	}
-	if got := kebab("RankerCapacityLow"); got != "ranker-capacity-low" {
-		t.Errorf("kebab = %q", got)
+	for _, tt := range []struct {
+		event, alert string
+		same         bool
+	}{
+		{"ranker-capacity-low", "RankerCapacityLow", true},
+		{"gpu-node-not-ready", "GPUNodeNotReady", true},
+		{"gpu_node_not_ready", "GPUNodeNotReady", true},
+		{"http5xx-high", "HTTP5xxHigh", true},
+		{"inference-down", "InferenceServiceDown", false},
+	} {
+		if got := sameName(tt.event, tt.alert); got != tt.same {
+			t.Errorf("sameName(%q, %q) = %v", tt.event, tt.alert, got)
+		}
 	}
 }
 

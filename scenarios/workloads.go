@@ -57,16 +57,34 @@ func (e *Env) pods(ctx context.Context, region string, w fixtures.Workload) ([]c
 }
 
 // workloadNamed finds a workload under test by "name" or
-// "namespace/name"; "" is the entry (the one clients call).
+// "namespace/name"; "" is the entry (the one clients call). A short name
+// two namespaces share is ambiguous.
 func (e *Env) workloadNamed(name string) (fixtures.Workload, error) {
 	var names []string
+	var hits []fixtures.Workload
 	for _, w := range e.Workloads {
 		if isWorkload(w.Name(), name) {
-			return w, nil
+			hits = append(hits, w)
 		}
 		names = append(names, w.Name())
 	}
+	switch {
+	case len(e.Workloads) == 0:
+		return fixtures.Workload{}, fmt.Errorf("environment %s has no workload under test (created with --bare?): %w", e.Record.Name, framework.ErrInvalid)
+	case name == "" || len(hits) == 1:
+		return hits[0], nil
+	case len(hits) > 1:
+		return fixtures.Workload{}, fmt.Errorf("workload %q is ambiguous: %s (name it as namespace/name): %w", name, strings.Join(workloadNames(hits), ", "), framework.ErrInvalid)
+	}
 	return fixtures.Workload{}, fmt.Errorf("no workload under test is called %q (the platform's are %s): %w", name, strings.Join(names, ", "), framework.ErrInvalid)
+}
+
+func workloadNames(ws []fixtures.Workload) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.Name()
+	}
+	return out
 }
 
 // checkWorkloads says at once when a scenario names a workload the

@@ -84,6 +84,7 @@ func TestUpRejectsBadInputBeforeCreatingAnything(t *testing.T) {
 		{Options{Name: "x", BinDir: bin}, framework.ErrMissingBinary, "make tools"},
 		// The platform is judged before any binary is looked for.
 		{Options{Name: "x", BinDir: bin, Platform: "second", Workload: "nosuch"}, framework.ErrInvalid, `platform second: no Deployment "nosuch"`},
+		{Options{Name: "x", BinDir: bin, Bare: true, Workload: "ranker"}, framework.ErrInvalid, `--workload ranker: a --bare environment deploys no platform`},
 	}
 	for _, c := range cases {
 		_, err := Up(context.Background(), Store{Root: root}, c.o)

@@ -106,6 +106,9 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		return nil, err
 	}
 	var plat *fixtures.Platform
+	if o.Bare && o.Workload != "" {
+		return nil, fmt.Errorf("--workload %s: a --bare environment deploys no platform: %w", o.Workload, framework.ErrInvalid)
+	}
 	if !o.Bare {
 		// A platform whose parts do not fit together (a Service selecting no
 		// pod, a DestinationRule for no Service) is refused before anything

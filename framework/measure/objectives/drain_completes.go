@@ -18,7 +18,7 @@ func (drainCompletes) Evaluate(s Spec, o *Observation) evidence.Objective {
 	if f := o.Fault; f != nil && f.Result != nil && len(f.Pods) > 0 {
 		e.Achieved = evidence.Measured(float64(f.Result.Evicted) / float64(len(f.Pods)))
 		if n := len(f.Result.Remaining); n > 0 {
-			e.Detail = fmt.Sprintf("%d pod(s) could not leave after %d refusals (HTTP 429); replacements could not be scheduled: %s", n, f.Result.Refused, FirstReason(o.Pending))
+			e.Detail = fmt.Sprintf("%d pod(s) could not leave after %d refusals (HTTP 429); replacements could not be scheduled: %s", n, f.Result.Refused, FirstReason(o.AllPending()))
 		}
 	}
 	return e

@@ -20,5 +20,8 @@ func (minReady) Evaluate(s Spec, o *Observation) evidence.Objective {
 	if m, ok := o.MinReady(region); ok {
 		e.Achieved = evidence.Measured(float64(m))
 	}
+	if o.MinAvailable == 0 && s.Target == "" {
+		e.Detail = "no PodDisruptionBudget covers this workload, so nothing keeps any replica Ready"
+	}
 	return e
 }

@@ -107,7 +107,23 @@ func Validate(s Spec) error {
 			return fmt.Errorf("objective %s: target: %w", s.Kind, err)
 		}
 	}
+	if _, perWorkload := e.(PerWorkload); s.Workload != "" && !perWorkload {
+		return fmt.Errorf("objective %s: workload: %s judges the whole platform, not one workload (kinds judged per workload: %v): %w", s.Kind, s.Kind, perWorkloadKinds(), framework.ErrInvalid)
+	}
 	return e.Validate(s)
+}
+
+// perWorkloadKinds lists the kinds judged per workload, sorted.
+func perWorkloadKinds() []string {
+	var out []string
+	for _, k := range Kinds() {
+		if e, _ := Lookup(k); e != nil {
+			if _, ok := e.(PerWorkload); ok {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // NeedsOf is what a set of objectives needs measured.
@@ -142,14 +158,14 @@ func Evaluate(specs []Spec, o *Observation) []evidence.Objective {
 			out = append(out, j)
 			continue
 		}
-		matched := false
+		n := len(out)
 		for _, w := range o.Workloads {
 			if !w.Is(s.Workload) {
 				continue
 			}
-			matched = true
 			ow := o.For(w)
-			if !pw.AppliesTo(s, ow) {
+			// A workload the scenario names is always judged.
+			if s.Workload == "" && !pw.AppliesTo(s, ow) {
 				continue
 			}
 			j := e.Evaluate(s, ow)
@@ -159,9 +175,16 @@ func Evaluate(specs []Spec, o *Observation) []evidence.Objective {
 			}
 			out = append(out, j)
 		}
-		if !matched {
-			out = append(out, evidence.Objective{Name: s.Kind + " (" + s.Workload + ")", Kind: s.Kind, Workload: s.Workload, Comparison: evidence.AtLeast,
-				Detail: fmt.Sprintf("not measured: no workload under test is called %q (%s)", s.Workload, o.workloadNames())})
+		if len(out) == n {
+			// An objective never disappears: judging nothing is not met.
+			j := e.Evaluate(s, o)
+			j.Kind, j.Workload, j.Achieved = s.Kind, s.Workload, nil
+			j.Detail = fmt.Sprintf("not measured: it applies to none of the workloads under test (%s)", o.workloadNames())
+			if s.Workload != "" {
+				j.Name += " (" + s.Workload + ")"
+				j.Detail = fmt.Sprintf("not measured: no workload under test is called %q (%s)", s.Workload, o.workloadNames())
+			}
+			out = append(out, j)
 		}
 	}
 	return out

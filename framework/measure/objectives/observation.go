@@ -59,15 +59,15 @@ type Observation struct {
 // Workload is what a drill measured of one workload under test.
 type Workload struct {
 	// Name is namespace/name of its Deployment.
-	Name string
+	Name string `json:"name"`
 	// Capacity samples of its Deployment by region.
-	Capacity map[string][]measure.CapacitySample
+	Capacity map[string][]measure.CapacitySample `json:"capacity,omitempty"`
 	// PDB is the watch of its pods in the PDB region (nil without one).
-	PDB *measure.PDBResult
+	PDB *measure.PDBResult `json:"pdb,omitempty"`
 	// MinAvailable is its PDB's minimum Ready replicas (0 without a PDB).
-	MinAvailable int
+	MinAvailable int `json:"minAvailable"`
 	// Pending are the scheduler's messages for its Pending replacements.
-	Pending []string
+	Pending []string `json:"pending,omitempty"`
 }
 
 // Is reports whether name ("name", "namespace/name" or "" for any) names w.
@@ -179,6 +179,19 @@ func RoutesDuringFault(tl *load.Timeline) (failover, fallback int) {
 		}
 	}
 	return failover, fallback
+}
+
+// AllPending is every workload's Pending replacements (the entry's alone
+// when the drill did not measure workloads one by one).
+func (o *Observation) AllPending() []string {
+	if len(o.Workloads) == 0 {
+		return o.Pending
+	}
+	var out []string
+	for _, w := range o.Workloads {
+		out = append(out, w.Pending...)
+	}
+	return out
 }
 
 // FirstReason is the first of the scheduler's messages, or says there was none.

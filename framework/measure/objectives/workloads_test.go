@@ -115,3 +115,26 @@ func TestDRCapacityPerScaledWorkload(t *testing.T) {
 		t.Errorf("nothing scaled: %+v", got)
 	}
 }
+
+// A workload the scenario names is judged even when nothing applies to it:
+// an objective never disappears from the evidence.
+func TestNamedWorkloadIsAlwaysJudged(t *testing.T) {
+	o := twoWorkloads()
+	o.Actions = []Action{{Do: "scale", Region: "europe-west1", Workload: "recsys/ranker", Replicas: 8, At: o.Injected}}
+	got := Evaluate([]Spec{{Kind: "dr-capacity", Workload: "embedder"}}, o)
+	if len(got) != 1 || got[0].Workload != "recsys/embedder" || got[0].Achieved != nil || !strings.Contains(got[0].Detail, "not taken") {
+		t.Errorf("dr-capacity of the unscaled embedder: %+v", got)
+	}
+	if got[0].Unit == "" || got[0].Method == "" {
+		t.Errorf("a not-measured objective still says its unit and method: %+v", got[0])
+	}
+}
+
+func TestWorkloadOnlyOnPerWorkloadKinds(t *testing.T) {
+	if err := Validate(Spec{Kind: "rto", Workload: "embedder"}); err == nil || !strings.Contains(err.Error(), "min-ready") {
+		t.Errorf("rto with a workload: %v", err)
+	}
+	if err := Validate(Spec{Kind: "min-ready", Workload: "embedder"}); err != nil {
+		t.Errorf("min-ready with a workload: %v", err)
+	}
+}
