@@ -28,7 +28,10 @@ func TestGeneratorRecordsEveryRequest(t *testing.T) {
 	if rate := float64(tl.Sent) / tl.Duration.Seconds(); math.Abs(rate-300) > 30 {
 		t.Errorf("sent %d in %v: %.0f/s, want 300/s", tl.Sent, tl.Duration, rate)
 	}
-	if diff := int64(tl.Planned) - int64(tl.Sent); diff < -5 || diff > 5 {
+	// Never more than planned; fewer only by what a loaded machine's
+	// scheduling delays (the same 10% the rate allows; keeping up under
+	// load is measured by the benchmarks, not asserted here).
+	if diff := int64(tl.Planned) - int64(tl.Sent); diff < -5 || diff > int64(tl.Planned)/10 {
 		t.Errorf("planned %d, sent %d: the attackers did not keep up", tl.Planned, tl.Sent)
 	}
 	// Mix: a quarter v2 calls, nothing malformed.
@@ -68,11 +71,15 @@ func TestMarkTagsBuckets(t *testing.T) {
 	}
 	startLoad(t, g)
 	untilSent(t, g, 60)
+	before := time.Now()
 	fault, err := g.Mark("fault")
 	if err != nil {
 		t.Fatal(err)
 	}
 	tg.SetStatus(http.StatusServiceUnavailable)
+	// Requests sent between the mark and the flip (a loaded machine can
+	// deschedule this goroutine there) still succeed, in the fault phase.
+	flip := time.Since(before)
 	untilSent(t, g, 120)
 	recovery, _ := g.Mark("recovery")
 	tg.SetStatus(http.StatusOK)
@@ -106,8 +113,10 @@ func TestMarkTagsBuckets(t *testing.T) {
 	if b := tl.Phases[0]; b.Failures.Total() != 0 {
 		t.Errorf("baseline has failures: %+v", b)
 	}
-	if f := tl.Phases[1]; f.Failures.Status5xx < f.Sent*9/10 {
-		t.Errorf("fault phase %+v: want mostly 5xx", f)
+	// Every fault-phase request failed with a 5xx, but those sent before the
+	// status flipped: at 200/s over the flip's delay, plus a few in flight.
+	if f, late := tl.Phases[1], int(flip.Seconds()*200)+3; f.Failures.Status5xx+f.OK != f.Sent || f.OK > late {
+		t.Errorf("fault phase %+v: want every request a 5xx but at most %d sent in the %v before the status flipped", f, late, flip)
 	}
 	// Failures are placed by send time: the fault bucket's first failure is
 	// no earlier than the mark, except a request already in flight when the
