@@ -41,8 +41,9 @@ build: ## bin/gameday, bin/inference-sim, bin/ginkgo and the drill suites bin/su
 	@mkdir -p $(BIN)/suites
 	$(GO) test -c -o $(BIN)/suites/ ./suites/...
 
-tools: ## build the pinned control plane, etcd, kwok and versitygw into bin/ (cached per user)
+tools: ## build the pinned control plane, etcd, kwok, versitygw and the monitoring stack (Prometheus, Alertmanager, kube-state-metrics) into bin/ (cached per user)
 	./hack/build-tools.sh
+	./hack/build-monitoring.sh
 
 chromium: ## install Debian's chromium for the report rendering tests
 	./hack/ensure-chromium.sh

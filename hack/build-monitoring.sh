@@ -3,7 +3,7 @@
 # evaluate the platform's alerts (Prometheus and promtool, Alertmanager,
 # kube-state-metrics) and links the binaries into bin/.
 #
-# Same layout as hack/build-tools.sh (into which it is meant to be folded):
+# Same layout as hack/build-tools.sh; `make tools` runs both:
 # each module under hack/tools/ pins its versions in go.mod/go.sum; builds land
 # in ${GAMEDAY_TOOLS_CACHE:-~/.cache/gameday/tools}/<module>-<hash>, the hash
 # covering the Go version, the module's pins, its tags and link flags. A cached
