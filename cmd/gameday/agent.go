@@ -48,7 +48,7 @@ func newAgentCmd() *cobra.Command {
 			}
 			a, err := dataplane.StartAgent(ctx, dataplane.AgentConfig{
 				Env: &rec.Environment, Platform: plat, Timeouts: t, BinDir: rec.BinDir, Dir: rec.StateDir, Provider: prov,
-				AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, Logger: log,
+				AccessKey: creds.AccessKey, SecretKey: creds.SecretKey, Monitoring: rec.Monitoring, Logger: log,
 			})
 			if err != nil {
 				return err

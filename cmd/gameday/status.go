@@ -4,7 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -43,7 +47,9 @@ func newStatusCmd() *cobra.Command {
 		Use:   "status",
 		Short: "Show an environment's regions, nodes Ready per zone and GPUs",
 		Long: `Show an environment's regions, nodes Ready per zone, allocatable GPUs and the
-global inference URL. With -o json the same as a document (.url, .regions[]).
+global inference URL; with monitoring (up --monitoring), each region's Prometheus
+and Alertmanager URLs and the alerts pending or firing now. With -o json the
+same as a document (.url, .regions[], .regions[].monitoring.alerts[]).
 Exits 1 when a region is unreachable, the environment is not ready, or a
 region has fewer Ready inference replicas than desired (the reasons are listed).`,
 		Args: cobra.NoArgs,
@@ -105,6 +111,12 @@ func printStatus(w io.Writer, st *environment.Status) {
 		}
 	}
 	tw.Flush()
+	printInference(w, st)
+	printAlerts(w, st)
+}
+
+// printInference lists each region's inference service, when it has one.
+func printInference(w io.Writer, st *environment.Status) {
 	var inf bool
 	for _, r := range st.Regions {
 		inf = inf || r.Inference != nil
@@ -113,7 +125,7 @@ func printStatus(w io.Writer, st *environment.Status) {
 		return
 	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "REGION\tREPLICAS READY\tGATEWAY ENDPOINTS\tEJECTED\tGLOBAL LB")
 	for _, r := range st.Regions {
 		if i := r.Inference; i != nil {
@@ -135,4 +147,49 @@ func printStatus(w io.Writer, st *environment.Status) {
 			}
 		}
 	}
+}
+
+// printAlerts lists each region's monitoring and the alerts it holds
+// pending or firing.
+func printAlerts(w io.Writer, st *environment.Status) {
+	var mon []environment.RegionStatus
+	for _, r := range st.Regions {
+		if r.Monitoring != nil {
+			mon = append(mon, r)
+		}
+	}
+	if len(mon) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	for _, r := range mon {
+		m := r.Monitoring
+		fmt.Fprintf(w, "%s: prometheus %s  alertmanager %s\n", r.Name, m.PrometheusURL, m.AlertmanagerURL)
+		if m.Error != "" {
+			fmt.Fprintf(w, "  %s\n", m.Error)
+		}
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REGION\tALERT\tSTATE\tSINCE\tLABELS")
+	n := 0
+	for _, r := range mon {
+		for _, a := range r.Monitoring.Alerts {
+			n++
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, a.Name, a.State, a.Since.UTC().Format(time.TimeOnly), labelList(a.Labels))
+		}
+	}
+	if n == 0 {
+		fmt.Fprintln(w, "no alert pending or firing")
+		return
+	}
+	tw.Flush()
+}
+
+// labelList renders labels as k=v, sorted by key.
+func labelList(l map[string]string) string {
+	parts := make([]string, 0, len(l))
+	for _, k := range slices.Sorted(maps.Keys(l)) {
+		parts = append(parts, k+"="+l[k])
+	}
+	return strings.Join(parts, ",")
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/provider"
 )
@@ -53,6 +56,9 @@ Providers (--provider):
 			if rec.URL != "" {
 				fmt.Fprintf(out, "global inference URL: %s\n", rec.URL)
 			}
+			if rec.Monitoring {
+				printMonitoring(cmd.Context(), out, rec)
+			}
 			return nil
 		},
 	}
@@ -63,6 +69,7 @@ Providers (--provider):
 	cmd.Flags().BoolVar(&o.Retain, "retain", false, "keep what was created when up fails, for debugging")
 	cmd.Flags().StringVar(&o.Platform, "platform", "", `manifests to deploy: "reference" (default, the seed as written), "remediated", "second" (another team's platform, two workloads), or a file or directory`)
 	cmd.Flags().StringVar(&o.Workload, "workload", "", "the platform's entry workload, the Deployment clients call (name or namespace/name); default: the only one, else the one behind a LoadBalancer or NodePort Service, else behind a gateway's VirtualService, else the first")
+	cmd.Flags().BoolVar(&o.Monitoring, "monitoring", false, "run a real Prometheus (the platform's PrometheusRules, for: scaled by the profile), Alertmanager and kube-state-metrics per region; their URLs are printed")
 	cmd.Flags().BoolVar(&o.Bare, "bare", false, "create the clusters only (no platform, no data plane)")
 	cmd.Flags().StringVar(&o.BinDir, "bin-dir", "", "directory of the tool binaries (default: next to gameday, or ./bin)")
 	return cmd
@@ -105,4 +112,22 @@ func providerHelp() string {
 		fmt.Fprintf(&b, "  %-9s %s\n", r.Name, r.Doc)
 	}
 	return b.String()
+}
+
+// printMonitoring prints where each region's Prometheus and Alertmanager
+// answer, as the data plane reports them.
+func printMonitoring(ctx context.Context, out io.Writer, rec *environment.Record) {
+	if rec.AgentURL == "" {
+		return
+	}
+	st, err := dataplane.NewClient(rec.AgentURL).Status(ctx)
+	if err != nil {
+		fmt.Fprintf(out, "monitoring: %v\n", err)
+		return
+	}
+	for _, r := range st.Regions {
+		if m := r.Monitoring; m != nil {
+			fmt.Fprintf(out, "  %-14s prometheus %s  alertmanager %s\n", r.Name, m.PrometheusURL, m.AlertmanagerURL)
+		}
+	}
 }

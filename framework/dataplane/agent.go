@@ -17,6 +17,7 @@ import (
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
+	"gameday.io/gameday/framework/monitoring"
 	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/storage"
 	"gameday.io/gameday/framework/topology"
@@ -48,7 +49,11 @@ type AgentConfig struct {
 	Buckets storage.Buckets
 	// Credentials are the S3 root keys of every region's storage.
 	AccessKey, SecretKey string
-	Logger               *slog.Logger
+	// Monitoring runs, per region, a real Prometheus evaluating the
+	// platform's PrometheusRules, an Alertmanager and a kube-state-metrics
+	// (framework/monitoring; the binaries come from `make tools`).
+	Monitoring bool
+	Logger     *slog.Logger
 }
 
 // Agent is a running data plane.
@@ -76,6 +81,9 @@ type regionPlane struct {
 	gw      *gateway.Gateway
 	pods    provider.Pods // nil when real kubelets run the pods
 	eps     *endpointSync
+	// monitoring is the region's Prometheus and Alertmanager (nil unless
+	// AgentConfig.Monitoring).
+	monitoring *monitoring.Stack
 }
 
 // StartAgent brings the data plane up: each region's model storage (seeded
@@ -184,7 +192,14 @@ func (a *Agent) startRegion(ctx, runCtx context.Context, index int, r framework.
 		return rp, err
 	}
 	svc := a.service()
-	rp.eps = &endpointSync{client: c, namespace: svc.Namespace, service: svc.Name, sink: rp.gw, log: log, resolve: podAddress(svc)}
+	var sink EndpointSink = rp.gw
+	if a.cfg.Monitoring {
+		if err := a.startMonitoring(ctx, rp, r.Kubeconfig); err != nil {
+			return rp, err
+		}
+		sink = monitoredSink{EndpointSink: rp.gw, rp: rp, a: a}
+	}
+	rp.eps = &endpointSync{client: c, namespace: svc.Namespace, service: svc.Name, sink: sink, log: log, resolve: podAddress(svc)}
 	if host, ok := a.cfg.Provider.(provider.PodHost); ok {
 		rp.pods, err = host.HostPods(provider.PodHostConfig{
 			Region: r.Name, Index: index, Client: c, Server: a.serverSpec(rp),
@@ -324,6 +339,9 @@ func (a *Agent) Close(ctx context.Context) error {
 		}
 		if rp.server != nil {
 			errs = append(errs, rp.server.Stop(ctx))
+		}
+		if rp.monitoring != nil {
+			errs = append(errs, rp.monitoring.Stop())
 		}
 	}
 	return errors.Join(errs...)

@@ -47,6 +47,9 @@ type RegionStatus struct {
 	Selector map[string]string   `json:"selector,omitempty"`
 	Pods     []provider.PodState `json:"pods"`
 	Storage  storage.CacheStats  `json:"storage"`
+	// Monitoring is where the region's Prometheus and Alertmanager answer
+	// (nil without monitoring).
+	Monitoring *MonitoringStatus `json:"monitoring,omitempty"`
 }
 
 // Status returns a snapshot of the data plane.
@@ -69,6 +72,9 @@ func (a *Agent) Status() Status {
 			Gateway: rp.gw.Status(), HostsPods: rp.pods != nil, Pods: pods, Storage: rp.cache.Stats(),
 			Service: svc.String(), Selector: selector,
 		})
+		if m := rp.monitoring; m != nil {
+			st.Regions[len(st.Regions)-1].Monitoring = &MonitoringStatus{PrometheusURL: m.PrometheusURL, AlertmanagerURL: m.AlertmanagerURL}
+		}
 		if r := a.repl[rp.name]; r != nil {
 			st.Replication = append(st.Replication, r.Status())
 		}

@@ -1,8 +1,11 @@
 package environment
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -12,6 +15,7 @@ import (
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/dataplane"
+	"gameday.io/gameday/framework/monitoring"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -37,6 +41,26 @@ type RegionStatus struct {
 	Zones     []ZoneStatus `json:"zones"`
 	// Inference is the region's inference service (absent without a data plane).
 	Inference *InferenceStatus `json:"inference,omitempty"`
+	// Monitoring is the region's Prometheus and Alertmanager and the alerts
+	// pending or firing now (absent without `up --monitoring`).
+	Monitoring *MonitoringStatus `json:"monitoring,omitempty"`
+}
+
+// MonitoringStatus is where a region's monitoring answers and what it alerts.
+type MonitoringStatus struct {
+	PrometheusURL   string `json:"prometheusURL"`
+	AlertmanagerURL string `json:"alertmanagerURL"`
+	// Alerts are the alerts Prometheus holds pending or firing.
+	Alerts []AlertStatus `json:"alerts"`
+	Error  string        `json:"error,omitempty"`
+}
+
+// AlertStatus is one active alert.
+type AlertStatus struct {
+	Name   string            `json:"name"`
+	State  string            `json:"state"`
+	Since  time.Time         `json:"since"`
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // InferenceStatus is a region's inference service as the control plane and
@@ -90,6 +114,7 @@ func GetStatus(ctx context.Context, rec *Record) *Status {
 			st.Regions[i] = regionStatus(ctx, r)
 			if rec.AgentURL != "" {
 				st.Regions[i].Inference = inferenceStatus(ctx, rec, r, dp, dpErr)
+				st.Regions[i].Monitoring = monitoringStatus(ctx, r.Name, dp)
 			}
 		}()
 	}
@@ -174,4 +199,34 @@ func regionStatus(ctx context.Context, r framework.Region) RegionStatus {
 		}
 	}
 	return rs
+}
+
+// monitoringStatus asks the region's Prometheus for its active alerts.
+func monitoringStatus(ctx context.Context, region string, dp *dataplane.Status) *MonitoringStatus {
+	if dp == nil {
+		return nil
+	}
+	for _, dr := range dp.Regions {
+		if dr.Name != region || dr.Monitoring == nil {
+			continue
+		}
+		ms := &MonitoringStatus{PrometheusURL: dr.Monitoring.PrometheusURL, AlertmanagerURL: dr.Monitoring.AlertmanagerURL, Alerts: []AlertStatus{}}
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		alerts, err := monitoring.NewClient(ms.PrometheusURL).Alerts(actx)
+		if err != nil {
+			ms.Error = fmt.Sprintf("Prometheus unreachable: %v", err)
+			return ms
+		}
+		for _, a := range alerts {
+			labels := maps.Clone(a.Labels)
+			delete(labels, "alertname")
+			ms.Alerts = append(ms.Alerts, AlertStatus{Name: a.Name(), State: a.State, Since: a.ActiveAt, Labels: labels})
+		}
+		slices.SortFunc(ms.Alerts, func(x, y AlertStatus) int {
+			return cmp.Or(cmp.Compare(x.Name, y.Name), x.Since.Compare(y.Since))
+		})
+		return ms
+	}
+	return nil
 }

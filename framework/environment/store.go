@@ -39,6 +39,9 @@ type Record struct {
 	// Workload names the platform's entry workload, the one clients call
 	// (`--workload`); "" lets gameday choose (fixtures.Platform.Entry).
 	Workload string `json:"workload,omitempty"`
+	// Monitoring: the data plane runs a Prometheus, Alertmanager and
+	// kube-state-metrics per region (`up --monitoring`).
+	Monitoring bool `json:"monitoring,omitempty"`
 	// Adaptations are the changes made to the manifests for this environment.
 	Adaptations []platform.Adaptation `json:"adaptations,omitempty"`
 	// Nodes is the number of simulated nodes in all regions.

@@ -37,6 +37,9 @@ type Options struct {
 	// ("name" or "namespace/name"); "" lets gameday choose
 	// (fixtures.Platform.Entry).
 	Workload string
+	// Monitoring runs a real Prometheus, Alertmanager and kube-state-metrics
+	// per region beside the data plane, evaluating the platform's rules.
+	Monitoring bool
 	// Bare creates the clusters only: no platform, no data plane.
 	Bare bool
 	// Provider names the provider (provider.Default when empty).
@@ -106,6 +109,9 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		return nil, err
 	}
 	var plat *fixtures.Platform
+	if o.Bare && o.Monitoring {
+		return nil, fmt.Errorf("--monitoring: a --bare environment runs no data plane to monitor: %w", framework.ErrInvalid)
+	}
 	if o.Bare && o.Workload != "" {
 		return nil, fmt.Errorf("--workload %s: a --bare environment deploys no platform: %w", o.Workload, framework.ErrInvalid)
 	}
@@ -158,6 +164,11 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		if err := RequireBinaries(o.BinDir, "gameday", "inference-sim", "versitygw"); err != nil {
 			return nil, fmt.Errorf("%w (gameday and inference-sim come from `make build`)", err)
 		}
+		if o.Monitoring {
+			if err := RequireBinaries(o.BinDir, "prometheus", "alertmanager", "kube-state-metrics"); err != nil {
+				return nil, fmt.Errorf("%w (the monitoring stack comes from `make tools`)", err)
+			}
+		}
 	}
 	unlock, err := store.Lock(o.Name)
 	if err != nil {
@@ -180,12 +191,13 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			Name: o.Name, Provider: prov.Name(), Profile: o.Profile, StateDir: dir,
 			Topology: topoName, CreatedByGameday: true,
 		},
-		Platform:  o.Platform,
-		Workload:  o.Workload,
-		Nodes:     nodes,
-		Phase:     PhaseCreating,
-		CreatedAt: time.Now().UTC(),
-		BinDir:    o.BinDir,
+		Platform:   o.Platform,
+		Workload:   o.Workload,
+		Monitoring: o.Monitoring,
+		Nodes:      nodes,
+		Phase:      PhaseCreating,
+		CreatedAt:  time.Now().UTC(),
+		BinDir:     o.BinDir,
 	}
 	if o.Ephemeral {
 		rec.Owner = self(strings.Join(os.Args, " "))

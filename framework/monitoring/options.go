@@ -41,6 +41,13 @@ func DefaultKubeStateArgs() []string {
 	}
 }
 
+// Interval is the scrape and evaluation interval for an environment's
+// timings: the default scaled like the profile's other timings (1.5s in
+// fast), never below a tenth of it.
+func Interval(t framework.Timeouts) time.Duration {
+	return max(t.Scale(DefaultScrapeInterval), DefaultScrapeInterval/10)
+}
+
 // Region is one cluster whose state a kube-state-metrics exports.
 type Region struct {
 	Name       string

@@ -36,6 +36,10 @@ func startProcess(name, bin string, args []string, logPath string) (*process, er
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = out, out
+	// It dies with whoever started it (a killed data-plane agent leaves no
+	// Prometheus behind), and a terminal's Ctrl-C reaches gameday only,
+	// which stops it in order.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		out.Close()
 		return nil, fmt.Errorf("start %s (%s): %w", name, bin, err)
