@@ -50,6 +50,8 @@ type htmlDrill struct {
 	Points int
 	// EventRows are the drill's cluster events with their offsets.
 	EventRows []eventRow
+	// Alerts: some events are the platform's alerts (monitoring was on).
+	Alerts bool
 }
 
 // eventRow is one cluster event as the report shows it.
@@ -91,6 +93,9 @@ func WriteHTML(ev *evidence.Evidence, w io.Writer) error {
 	for i := range ev.Drills {
 		d := &ev.Drills[i]
 		hd := htmlDrill{Drill: d, Reasons: d.FailureReasons(), EventRows: eventRows(d)}
+		for _, e := range d.Events {
+			hd.Alerts = hd.Alerts || strings.HasPrefix(e.Object, "alert/")
+		}
 		if d.Timeline != nil && len(d.Timeline.Points) > 0 {
 			svg, err := DrillChart(d)
 			if err != nil {

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -56,6 +57,11 @@ func (d *drill) recordLoad(tl *load.Timeline) {
 	}
 	if f := d.res.Fault; f != nil {
 		dr.Faults = append(dr.Faults, evidenceFault(f))
+	}
+	if d.alerts != nil && !d.injected.IsZero() {
+		// A revert that restarts servers lets alerts resolve before it
+		// returns: resolution counts from its start.
+		dr.Metrics = append(dr.Metrics, alertMetrics(d.events, d.injected, cmp.Or(d.reverting, d.reverted), d.alerts.poll)...)
 	}
 	for _, a := range d.rb.actions() {
 		if a.Err == "" && !a.At.IsZero() {

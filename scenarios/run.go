@@ -148,9 +148,11 @@ type drill struct {
 	recorders   []*measure.EventRecorder
 	events      []measure.ClusterEvent // what the recorders saw, in time order
 	injected    time.Time
-	reverted    time.Time
+	reverting   time.Time // the revert began (the hold had run its course)
+	reverted    time.Time // the revert returned
 	recovered   time.Time
 	rb          *runbook
+	alerts      *alertWatch // nil without monitoring
 	findings    []evidence.Finding
 }
 
@@ -236,8 +238,11 @@ func (d *drill) run(ctx context.Context) error {
 	// The fault package's lifecycle: inject, hold to the end (a drain's
 	// inject already ran its course), note what is still Pending, revert.
 	e, err := fault.Run(ctx, target, plan, fault.Hooks{
-		Injected:     func(e *fault.Entry) { d.res.Fault = e },
-		BeforeRevert: func(ctx context.Context, _ *fault.Entry) { d.notePending(ctx, d.spec.Region) },
+		Injected: func(e *fault.Entry) { d.res.Fault = e },
+		BeforeRevert: func(ctx context.Context, _ *fault.Entry) {
+			d.notePending(ctx, d.spec.Region)
+			d.reverting = time.Now()
+		},
 	})
 	d.res.Fault = e
 	if err != nil {
@@ -352,7 +357,7 @@ func (d *drill) startWatchers(ctx context.Context) error {
 		}
 		d.recorders = append(d.recorders, rec)
 	}
-	return nil
+	return d.watchAlerts(ctx)
 }
 
 // beginPDB opens the fault's disruption window in every PDB watcher and
@@ -399,6 +404,13 @@ func (d *drill) stopWatchers() {
 		rec.Stop()
 		d.events = append(d.events, rec.Events()...)
 		d.res.Drill.EventsDropped += rec.Dropped()
+	}
+	alerts, failed, polls := d.alerts.stop(d.injected)
+	d.events = append(d.events, alerts...)
+	if failed > 0 {
+		d.findings = append(d.findings, evidence.Finding{ID: "alerts-unobserved", Severity: evidence.SeverityWarning,
+			Message:  "Prometheus did not answer every poll of its alerts: a transition may be seen up to one failed poll late, or missed if it came and went between two answers",
+			Evidence: fmt.Sprintf("%d of %d polls of /api/v1/alerts failed", failed, polls)})
 	}
 	sort.SliceStable(d.events, func(i, j int) bool { return d.events[i].At.Before(d.events[j].At) })
 	for _, e := range d.events {

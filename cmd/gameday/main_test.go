@@ -73,7 +73,7 @@ func TestBadInputExits2(t *testing.T) {
 // refused with --env instead of being silently ignored.
 func TestRunEnvRefusesCreationFlags(t *testing.T) {
 	t.Setenv("GAMEDAY_STATE_DIR", t.TempDir())
-	for _, flag := range [][]string{{"--workload", "ranker"}, {"--platform", "second"}, {"--profile", "fast"}} {
+	for _, flag := range [][]string{{"--workload", "ranker"}, {"--platform", "second"}, {"--profile", "fast"}, {"--monitoring"}} {
 		var stderr bytes.Buffer
 		args := append([]string{"run", "--env", "demo"}, flag...)
 		if code := runTo(context.Background(), args, &stderr); code != exitUsage || !strings.Contains(stderr.String(), flag[0]+" applies to an environment gameday run creates") {

@@ -51,7 +51,7 @@ objectives "not measured"; the fault is reverted and the report written.`,
 			}
 			if o.Env != "" {
 				// The environment already runs its platform and entry workload.
-				for _, fl := range []string{"platform", "workload", "provider", "profile"} {
+				for _, fl := range []string{"platform", "workload", "provider", "profile", "monitoring"} {
 					if cmd.Flags().Changed(fl) {
 						return fmt.Errorf("--%s applies to an environment gameday run creates, not to --env %s (it runs what gameday up gave it): %w", fl, o.Env, framework.ErrInvalid)
 					}
@@ -89,6 +89,7 @@ objectives "not measured"; the fault is reverted and the report written.`,
 	f.StringVar(&o.Platform, "platform", "", `manifests of a created environment: reference (default), remediated, second, or a path`)
 	f.StringVar(&o.Workload, "workload", "", "entry workload of a created environment's platform (see gameday up --help)")
 	f.StringVar(&o.Provider, "provider", provider.Default, "provider of a created environment: "+strings.Join(provider.Names(), ", "))
+	f.BoolVar(&o.Monitoring, "monitoring", false, "run a created environment with a real Prometheus, Alertmanager and kube-state-metrics per region; the drills record when each of the platform's alerts went pending, fired and resolved (see gameday up --help)")
 	f.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'zone || pdb'")
 	f.StringVar(&o.Env, "env", "", "run against this environment from gameday up instead of creating one")
 	f.StringVar(&o.ReportDir, "report-dir", "", "directory for the report bundle (default gameday-reports/RUN-ID)")

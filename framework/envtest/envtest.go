@@ -31,18 +31,23 @@ type Env struct {
 
 // Up creates an environment named prefix+pid in a fresh state root. It needs
 // `make tools build` (bin/ with the control plane, gameday and inference-sim).
-func Up(ctx context.Context, prefix string, profile framework.Profile, platform string) (*Env, error) {
+// Each of opts may change the options before the environment is created.
+func Up(ctx context.Context, prefix string, profile framework.Profile, platform string, opts ...func(*environment.Options)) (*Env, error) {
 	root, err := os.MkdirTemp("", "gameday-envtest-")
 	if err != nil {
 		return nil, err
 	}
 	bin := filepath.Join(RepoRoot(), "bin")
 	store := environment.Store{Root: root}
-	rec, err := environment.Up(ctx, store, environment.Options{
+	o := environment.Options{
 		Name: prefix + strconv.Itoa(os.Getpid()%100000), Profile: profile, BinDir: bin, Platform: platform,
 		TopologyFile: filepath.Join(RepoRoot(), "fixtures", "topologies", "two-region.yaml"),
 		Logger:       framework.DiscardLogger(),
-	})
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	rec, err := environment.Up(ctx, store, o)
 	if err != nil {
 		_ = os.RemoveAll(root)
 		return nil, fmt.Errorf("bring the test environment up (needs `make tools build`): %w", err)

@@ -165,7 +165,8 @@ type Event struct {
 	// At is when the watch saw it (UTC).
 	At     time.Time `json:"at"`
 	Region string    `json:"region"`
-	// Object is "node/NAME" or "pod/NAME".
+	// Object is "node/NAME", "pod/NAME" or, with monitoring, "alert/NAME"
+	// (a Prometheus alert of the platform's rules, its state as Event).
 	Object string `json:"object"`
 	// Event says what changed ("NotReady (Unknown: NodeStatusUnknown)",
 	// "deleting (DeletionByTaintManager)", "scheduled to NODE", "Ready").

@@ -21,7 +21,8 @@ import (
 type ClusterEvent struct {
 	At     time.Time `json:"at"`
 	Region string    `json:"region"`
-	// Object is "node/NAME" or "pod/NAME".
+	// Object is "node/NAME", "pod/NAME" or, with monitoring, "alert/NAME"
+	// (a Prometheus alert of the platform's rules, its state as Event).
 	Object string `json:"object"`
 	// Event says what changed ("NotReady (NodeStatusUnknown)", "scheduled to
 	// NODE", "Ready", "deleting (DeletionByTaintManager)", ...).

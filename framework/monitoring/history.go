@@ -122,6 +122,20 @@ func (h *History) Transitions() []Transition {
 	return slices.Clone(h.transitions)
 }
 
+// ActiveSince names the alerts pending or firing now that went active at
+// or after t (Prometheus' activeAt), as alertname{labels}.
+func (h *History) ActiveSince(t time.Time) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, key := range slices.Sorted(maps.Keys(h.current)) {
+		if c := h.current[key]; active(c.state) && !c.activeAt.Before(t) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
 // First returns the first transition of alert into state to, if any.
 func (h *History) First(alert, to string) (Transition, bool) {
 	h.mu.Lock()

@@ -147,3 +147,25 @@ func TestWatchRecordsTransitionsFromTheAPI(t *testing.T) {
 		t.Errorf("Polls() = %d ok, %d failed; want >= 5 ok and the one failure", ok, failed)
 	}
 }
+
+// TestActiveSince names only the alerts active now that became active at
+// or after the given time: one already firing before it, or one that has
+// resolved, is not waited for.
+func TestActiveSince(t *testing.T) {
+	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	h := NewHistory(t0)
+	old := Alert{Labels: map[string]string{"alertname": "Old"}, State: StateFiring, ActiveAt: t0.Add(-time.Minute)}
+	raised := Alert{Labels: map[string]string{"alertname": "Raised", "zone": "a"}, State: StatePending, ActiveAt: t0.Add(2 * time.Second)}
+	gone := Alert{Labels: map[string]string{"alertname": "Gone"}, State: StateFiring, ActiveAt: t0.Add(time.Second)}
+	h.Observe(t0.Add(3*time.Second), []Alert{old, raised, gone})
+	if got := h.ActiveSince(t0); len(got) != 2 || got[0] != "Gone{}" || got[1] != `Raised{zone="a"}` {
+		t.Errorf("ActiveSince = %q, want Gone and Raised", got)
+	}
+	h.Observe(t0.Add(4*time.Second), []Alert{old, raised})
+	if got := h.ActiveSince(t0); len(got) != 1 || got[0] != `Raised{zone="a"}` {
+		t.Errorf("after Gone resolved: ActiveSince = %q", got)
+	}
+	if got := h.ActiveSince(t0.Add(3 * time.Second)); len(got) != 0 {
+		t.Errorf("nothing became active after +3s: %q", got)
+	}
+}

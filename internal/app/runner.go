@@ -38,6 +38,10 @@ type Options struct {
 	// Workload is the created environment's entry workload ("" chooses).
 	Workload string
 	Provider string
+	// Monitoring runs the created environment with a real Prometheus,
+	// Alertmanager and kube-state-metrics per region: the drills record the
+	// platform's alerts.
+	Monitoring bool
 	// ReportDir receives the bundle (default gameday-reports/RUN-ID).
 	ReportDir string
 	// Retain keeps a created environment.
@@ -162,7 +166,7 @@ func (o *Options) runSuites(ctx context.Context, suites []string, raw string, ev
 	if name == "" {
 		name = "run" + strconv.Itoa(os.Getpid()%100000)
 		o.Logger.Info("creating the environment", "env", name, "profile", o.Profile, "platform", platformName(o.Platform))
-		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, Workload: o.Workload, Provider: o.Provider, BinDir: o.BinDir, Retain: o.Retain, Ephemeral: true, Logger: o.Logger})
+		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, Workload: o.Workload, Provider: o.Provider, Monitoring: o.Monitoring, BinDir: o.BinDir, Retain: o.Retain, Ephemeral: true, Logger: o.Logger})
 		if err != nil {
 			return fmt.Errorf("bring the environment up: %w", err)
 		}
