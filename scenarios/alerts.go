@@ -3,8 +3,6 @@ package scenarios
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -106,16 +104,11 @@ func (w *alertWatch) stop(since time.Time) (events []measure.ClusterEvent, faile
 // alertEvent reads "firing {severity=critical}": the new state and the
 // alert's labels other than its name.
 func alertEvent(t monitoring.Transition) string {
-	var labels []string
-	for _, k := range slices.Sorted(maps.Keys(t.Labels)) {
-		if k != "alertname" {
-			labels = append(labels, k+"="+t.Labels[k])
-		}
-	}
-	if len(labels) == 0 {
+	labels := monitoring.LabelList(t.Labels, "alertname")
+	if labels == "" {
 		return t.To
 	}
-	return t.To + " {" + strings.Join(labels, ",") + "}"
+	return t.To + " {" + labels + "}"
 }
 
 // alertMetrics gives, per region and alert, when it first went pending and

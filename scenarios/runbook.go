@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework/lint"
 )
 
@@ -20,29 +22,14 @@ type alertRule struct {
 
 func (e *Env) alertRules() []alertRule {
 	var out []alertRule
-	for _, pr := range e.Platform.PrometheusRules {
-		groups, _, _ := unstructured.NestedSlice(pr.Object, "spec", "groups")
-		for _, g := range groups {
-			gm, _ := g.(map[string]any)
-			rules, _, _ := unstructured.NestedSlice(gm, "rules")
-			for _, rule := range rules {
-				r, _ := rule.(map[string]any)
-				name, _ := r["alert"].(string)
-				if name == "" {
-					continue
-				}
-				a := alertRule{name: name, meta: map[string]string{}}
-				a.expr, _, _ = unstructured.NestedString(r, "expr")
-				a.forText, _, _ = unstructured.NestedString(r, "for")
-				for _, f := range []string{"labels", "annotations"} {
-					m, _, _ := unstructured.NestedStringMap(r, f)
-					for k, v := range m {
-						a.meta[k] = v
-					}
-				}
-				out = append(out, a)
-			}
+	for _, r := range fixtures.PromRules(e.Platform.PrometheusRules) {
+		if r.Alert == "" {
+			continue
 		}
+		a := alertRule{name: r.Alert, expr: r.Expr, forText: r.For, meta: map[string]string{}}
+		maps.Copy(a.meta, r.Labels)
+		maps.Copy(a.meta, r.Annotations)
+		out = append(out, a)
 	}
 	return out
 }

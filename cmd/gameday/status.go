@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
-	"slices"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -14,6 +11,7 @@ import (
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/environment"
+	"gameday.io/gameday/framework/monitoring"
 )
 
 // outputFlag is -o text|json.
@@ -175,7 +173,7 @@ func printAlerts(w io.Writer, st *environment.Status) {
 	for _, r := range mon {
 		for _, a := range r.Monitoring.Alerts {
 			n++
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, a.Name, a.State, a.Since.UTC().Format(time.TimeOnly), labelList(a.Labels))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Name, a.Name, a.State, a.Since.UTC().Format(time.TimeOnly), monitoring.LabelList(a.Labels))
 		}
 	}
 	if n == 0 {
@@ -183,13 +181,4 @@ func printAlerts(w io.Writer, st *environment.Status) {
 		return
 	}
 	tw.Flush()
-}
-
-// labelList renders labels as k=v, sorted by key.
-func labelList(l map[string]string) string {
-	parts := make([]string, 0, len(l))
-	for _, k := range slices.Sorted(maps.Keys(l)) {
-		parts = append(parts, k+"="+l[k])
-	}
-	return strings.Join(parts, ",")
 }

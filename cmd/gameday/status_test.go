@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/environment"
 )
 
@@ -17,11 +18,11 @@ func TestStatusShowsAlerts(t *testing.T) {
 	since := time.Date(2026, 12, 5, 10, 4, 5, 0, time.UTC)
 	st := &environment.Status{Name: "e", Phase: environment.PhaseReady, Regions: []environment.RegionStatus{
 		{Name: "east", Reachable: true, Monitoring: &environment.MonitoringStatus{
-			PrometheusURL: "http://127.0.0.1:1", AlertmanagerURL: "http://127.0.0.1:2",
-			Alerts: []environment.AlertStatus{{Name: "ServingDown", State: "firing", Since: since, Labels: map[string]string{"severity": "critical", "region": "east"}}},
+			MonitoringStatus: dataplane.MonitoringStatus{PrometheusURL: "http://127.0.0.1:1", AlertmanagerURL: "http://127.0.0.1:2"},
+			Alerts:           []environment.AlertStatus{{Name: "ServingDown", State: "firing", Since: since, Labels: map[string]string{"severity": "critical", "region": "east"}}},
 		}},
 		{Name: "west", Reachable: true, Monitoring: &environment.MonitoringStatus{
-			PrometheusURL: "http://127.0.0.1:3", Error: "Prometheus unreachable: refused", Alerts: []environment.AlertStatus{},
+			MonitoringStatus: dataplane.MonitoringStatus{PrometheusURL: "http://127.0.0.1:3"}, Error: "Prometheus unreachable: refused", Alerts: []environment.AlertStatus{},
 		}},
 	}}
 	var b bytes.Buffer

@@ -8,6 +8,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework/monitoring"
 	"gameday.io/gameday/framework/traffic/gateway"
 )
@@ -76,21 +77,12 @@ var jobSelector = regexp.MustCompile(`\b(up|probe_success)\s*\{[^}]*\bjob\s*=\s*
 // "model-storage".
 func jobsFor(rules []*unstructured.Unstructured, service string) monitoring.Jobs {
 	j := monitoring.Jobs{Inference: service, StorageProbe: "model-storage"}
-	for _, r := range rules {
-		groups, _, _ := unstructured.NestedSlice(r.Object, "spec", "groups")
-		for _, g := range groups {
-			gm, _ := g.(map[string]any)
-			items, _, _ := unstructured.NestedSlice(gm, "rules")
-			for _, it := range items {
-				im, _ := it.(map[string]any)
-				expr, _ := im["expr"].(string)
-				for _, m := range jobSelector.FindAllStringSubmatch(expr, -1) {
-					if m[1] == "up" {
-						j.Inference = m[2]
-					} else {
-						j.StorageProbe = m[2]
-					}
-				}
+	for _, r := range fixtures.PromRules(rules) {
+		for _, m := range jobSelector.FindAllStringSubmatch(r.Expr, -1) {
+			if m[1] == "up" {
+				j.Inference = m[2]
+			} else {
+				j.StorageProbe = m[2]
 			}
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"gameday.io/gameday/fixtures"
@@ -127,15 +126,9 @@ func TestUpWithMonitoring(t *testing.T) {
 // alertNames lists the alerts of the platform's PrometheusRules.
 func alertNames(p *fixtures.Platform) []string {
 	var out []string
-	for _, pr := range p.PrometheusRules {
-		groups, _, _ := unstructured.NestedSlice(pr.Object, "spec", "groups")
-		for _, g := range groups {
-			rules, _, _ := unstructured.NestedSlice(g.(map[string]any), "rules")
-			for _, r := range rules {
-				if a, ok := r.(map[string]any)["alert"].(string); ok {
-					out = append(out, a)
-				}
-			}
+	for _, r := range fixtures.PromRules(p.PrometheusRules) {
+		if r.Alert != "" {
+			out = append(out, r.Alert)
 		}
 	}
 	return out

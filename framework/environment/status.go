@@ -46,10 +46,10 @@ type RegionStatus struct {
 	Monitoring *MonitoringStatus `json:"monitoring,omitempty"`
 }
 
-// MonitoringStatus is where a region's monitoring answers and what it alerts.
+// MonitoringStatus is where a region's monitoring answers (as the data
+// plane reports it) and what it alerts.
 type MonitoringStatus struct {
-	PrometheusURL   string `json:"prometheusURL"`
-	AlertmanagerURL string `json:"alertmanagerURL"`
+	dataplane.MonitoringStatus
 	// Alerts are the alerts Prometheus holds pending or firing.
 	Alerts []AlertStatus `json:"alerts"`
 	Error  string        `json:"error,omitempty"`
@@ -210,7 +210,7 @@ func monitoringStatus(ctx context.Context, region string, dp *dataplane.Status) 
 		if dr.Name != region || dr.Monitoring == nil {
 			continue
 		}
-		ms := &MonitoringStatus{PrometheusURL: dr.Monitoring.PrometheusURL, AlertmanagerURL: dr.Monitoring.AlertmanagerURL, Alerts: []AlertStatus{}}
+		ms := &MonitoringStatus{MonitoringStatus: *dr.Monitoring, Alerts: []AlertStatus{}}
 		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		alerts, err := monitoring.NewClient(ms.PrometheusURL).Alerts(actx)

@@ -196,6 +196,18 @@ func Watch(ctx context.Context, c *Client, h *History, interval time.Duration, l
 	}
 }
 
+// LabelList renders labels as k=v pairs joined by commas, sorted by key,
+// without the keys in skip ("severity=critical,zone=a").
+func LabelList(labels map[string]string, skip ...string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		if !slices.Contains(skip, k) {
+			parts = append(parts, k+"="+labels[k])
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
 // labelKey names an alert by its labels: alertname{k=v,...}, keys sorted.
 func labelKey(labels map[string]string) string {
 	var b strings.Builder
