@@ -61,7 +61,7 @@ func TestRunbookAlert(t *testing.T) {
 		{"http5xx-high", "HTTP5xxHigh", true},
 		{"inference-down", "InferenceServiceDown", false},
 	} {
-		if got := sameName(tt.event, tt.alert); got != tt.same {
+		if got := fixtures.SameName(tt.event, tt.alert); got != tt.same {
 			t.Errorf("sameName(%q, %q) = %v", tt.event, tt.alert, got)
 		}
 	}
