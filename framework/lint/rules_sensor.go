@@ -94,7 +94,7 @@ func checkSensorLabel(in *Input) []Finding {
 				continue
 			}
 			out = append(out, Finding{Position: s.obj.At(p.path), Object: s.obj.Ref(),
-				Message: fmt.Sprintf("the Sensor reads label %s from alerts %s, but no rule sets it and their expressions do not keep it (an aggregation without by (%s), or series that lack it): %s is set to an empty value (unless Prometheus adds %s as an external label, which these manifests do not show)",
+				Message: fmt.Sprintf("the Sensor reads label %s from alerts %s, but no rule sets it and their expressions do not keep it (an aggregation without by (%s), or series that lack it): the data key is then missing from the event and, without a default (src.value), Argo Events fails the trigger, so %s is never set (unless Prometheus adds %s as an external label, which these manifests do not show)",
 					label, strings.Join(lacking, ", "), label, p.dest, label),
 				Fix: fmt.Sprintf("set it on the rule (labels: {%s: '{{ $externalLabels.%s }}'}) or keep it through the aggregation (by (%s))", label, label, label)})
 		}
