@@ -19,6 +19,7 @@ import (
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/monitoring"
 	"gameday.io/gameday/framework/provider"
+	"gameday.io/gameday/framework/sensor"
 	"gameday.io/gameday/framework/storage"
 	"gameday.io/gameday/framework/topology"
 	"gameday.io/gameday/framework/traffic/gateway"
@@ -84,6 +85,9 @@ type regionPlane struct {
 	// monitoring is the region's Prometheus and Alertmanager (nil unless
 	// AgentConfig.Monitoring).
 	monitoring *monitoring.Stack
+	// sensor carries out the platform's Sensor with the region's alerts
+	// (nil without monitoring or a Sensor).
+	sensor *sensor.Runner
 }
 
 // StartAgent brings the data plane up: each region's model storage (seeded
@@ -129,6 +133,9 @@ func StartAgent(ctx context.Context, cfg AgentConfig) (a *Agent, err error) {
 		}
 	}
 	if err := a.startStorageReplication(ctx, runCtx); err != nil {
+		return a, err
+	}
+	if err := a.startSensor(runCtx); err != nil {
 		return a, err
 	}
 	if err := a.startLB(runCtx); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/provider"
+	"gameday.io/gameday/framework/sensor"
 	"gameday.io/gameday/framework/storage"
 	"gameday.io/gameday/framework/traffic/gateway"
 	"gameday.io/gameday/framework/traffic/globallb"
@@ -50,6 +51,8 @@ type RegionStatus struct {
 	// Monitoring is where the region's Prometheus and Alertmanager answer
 	// (nil without monitoring).
 	Monitoring *MonitoringStatus `json:"monitoring,omitempty"`
+	// Automation is what the platform's Sensor did in the region, in order.
+	Automation []sensor.Action `json:"automation,omitempty"`
 }
 
 // Status returns a snapshot of the data plane.
@@ -74,6 +77,9 @@ func (a *Agent) Status() Status {
 		})
 		if m := rp.monitoring; m != nil {
 			st.Regions[len(st.Regions)-1].Monitoring = &MonitoringStatus{PrometheusURL: m.PrometheusURL, AlertmanagerURL: m.AlertmanagerURL}
+		}
+		if rp.sensor != nil {
+			st.Regions[len(st.Regions)-1].Automation = rp.sensor.Actions()
 		}
 		if r := a.repl[rp.name]; r != nil {
 			st.Replication = append(st.Replication, r.Status())

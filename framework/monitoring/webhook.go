@@ -2,6 +2,7 @@ package monitoring
 
 import (
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -28,6 +29,9 @@ type Notification struct {
 	StartsAt, EndsAt time.Time
 	// Received is when the receiver got the notification.
 	Received time.Time
+	// Body is the whole notification as Alertmanager sent it (what an
+	// automation such as an Argo Events Sensor receives as its event body).
+	Body json.RawMessage
 }
 
 // Receiver is an http.Handler for Alertmanager's webhook notifications that
@@ -68,8 +72,13 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "POST an Alertmanager webhook notification", http.StatusMethodNotAllowed)
 		return
 	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxWebhookBody))
+	if err != nil {
+		http.Error(w, "read the notification: "+err.Error(), http.StatusBadRequest)
+		return
+	}
 	var p webhookPayload
-	if err := json.NewDecoder(http.MaxBytesReader(w, req.Body, maxWebhookBody)).Decode(&p); err != nil {
+	if err := json.Unmarshal(body, &p); err != nil {
 		http.Error(w, "not an Alertmanager webhook notification: "+err.Error(), http.StatusBadRequest)
 		return
 	}
@@ -80,7 +89,7 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			http.Error(w, "alert status "+a.Status+": want firing or resolved", http.StatusBadRequest)
 			return
 		}
-		n := Notification{Alert: a.Labels["alertname"], Labels: a.Labels, Status: a.Status, StartsAt: a.StartsAt, Received: got}
+		n := Notification{Alert: a.Labels["alertname"], Labels: a.Labels, Status: a.Status, StartsAt: a.StartsAt, Received: got, Body: body}
 		if a.Status == StatusResolved {
 			n.EndsAt = a.EndsAt
 		}
