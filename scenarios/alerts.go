@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"gameday.io/gameday/framework/evidence"
+	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/measure"
 	"gameday.io/gameday/framework/monitoring"
+	"gameday.io/gameday/framework/sensor"
 	"gameday.io/gameday/framework/timer"
 )
 
@@ -68,6 +70,14 @@ func (d *drill) watchAlerts(ctx context.Context) error {
 	}
 	d.alerts = w
 	return nil
+}
+
+// settleTime is how long the watch waited for alerts to resolve.
+func (w *alertWatch) settleTime() time.Duration {
+	if w == nil {
+		return 0
+	}
+	return w.settle
 }
 
 // stop ends the pollers and returns every alert transition as a cluster
@@ -151,4 +161,63 @@ func alertMetrics(events []measure.ClusterEvent, injected, reverted time.Time, p
 		}
 	}
 	return out
+}
+
+// automationEvents returns what the platform's Sensor did in each region
+// since the fault (at or after since), as "sensor/NAME" events, and a
+// finding for each trigger that failed: the automation the platform relies
+// on did not do its work.
+func (d *drill) automationEvents(since time.Time) []measure.ClusterEvent {
+	if d.alerts == nil || since.IsZero() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := d.env.Agent.Status(ctx)
+	if err != nil {
+		d.log.Warn("ask the data plane what the platform's Sensor did", "err", err)
+		return nil
+	}
+	var out []measure.ClusterEvent
+	for _, r := range st.Regions {
+		for _, a := range r.Automation {
+			if a.At.Before(since) {
+				continue
+			}
+			d.automation = append(d.automation, a)
+			out = append(out, measure.ClusterEvent{At: a.At, Region: r.Name, Object: "sensor/" + a.Sensor, Event: a.String()})
+			if a.Err != "" {
+				if d.spec.Kind == fault.RegionOutage && r.Name == d.spec.Region && (d.reverted.IsZero() || a.At.Before(d.reverted)) {
+					a.Err += " (the Sensor runs in the region it must fail traffic away from, and that region's API server was down)"
+				}
+				d.findings = append(d.findings, evidence.Finding{ID: "sensor-trigger-failed", Severity: evidence.SeverityError,
+					Message:  fmt.Sprintf("the platform's Sensor %s in %s ran trigger %s for alert %s and failed: %s", a.Sensor, r.Name, a.Trigger, a.Alert, a.Err),
+					Evidence: fmt.Sprintf("%s at %s", a.Object, a.At.UTC().Format(time.RFC3339Nano))})
+			}
+		}
+	}
+	return out
+}
+
+// undoAutomation puts back what the platform's Sensor changed during the
+// drill, newest first, so the next drill starts from the manifests.
+func (d *drill) undoAutomation(ctx context.Context) {
+	for i := len(d.automation) - 1; i >= 0; i-- {
+		a := d.automation[i]
+		if a.Err != "" {
+			continue
+		}
+		r, err := d.env.Record.Region(a.Region)
+		if err != nil {
+			continue
+		}
+		dyn, mapper, err := sensor.Clients(r.Kubeconfig)
+		if err == nil {
+			err = sensor.Undo(ctx, dyn, mapper, a)
+		}
+		if err != nil {
+			d.log.Warn("undo the Sensor's change", "region", a.Region, "object", a.Object, "err", err)
+		}
+	}
+	d.automation = nil
 }

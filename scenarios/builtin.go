@@ -11,6 +11,10 @@ import (
 // ZoneOutage loses every node of the primary region's first zone at once
 // under load. The reference's DoNotSchedule spread keeps the replacements
 // Pending while the zone is down.
+//
+// Every traffic drill of a fault the platform has alerts for judges them
+// when the environment runs monitoring (alert-fires; without monitoring
+// that objective gives nothing).
 func ZoneOutage() *Scenario {
 	return &Scenario{
 		Name:        "zone-outage",
@@ -23,6 +27,7 @@ func ZoneOutage() *Scenario {
 			{Kind: "capacity-during-fault", Region: "primary"},
 			{Kind: "error-budget", Phase: "baseline", Target: "0.001"},
 			{Kind: "capacity-after-revert"},
+			{Kind: "alert-fires"},
 		},
 	}
 }
@@ -39,6 +44,7 @@ func NodeLoss() *Scenario {
 			{Kind: "capacity-during-fault", Region: "primary"},
 			{Kind: "error-budget", Phase: "baseline", Target: "0.001"},
 			{Kind: "capacity-after-revert"},
+			{Kind: "alert-fires"},
 		},
 	}
 }
@@ -57,6 +63,7 @@ func StorageOutage() *Scenario {
 			{Kind: "rto"},
 			{Kind: "error-budget", Phase: "fault", Target: "0.01"},
 			{Kind: "capacity-after-revert"},
+			{Kind: "alert-fires"},
 		},
 	}
 }
@@ -85,6 +92,8 @@ func RegionOutage() *Scenario {
 			{Kind: "dr-capacity", Region: "dr"},
 			{Kind: "error-budget", Phase: "baseline", Target: "0.001"},
 			{Kind: "capacity-after-revert"},
+			{Kind: "alert-fires"},
+			{Kind: "alert-to-failover", Region: "dr"},
 		},
 	}
 }

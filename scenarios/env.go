@@ -139,5 +139,8 @@ func (s *Scenario) Budget(t framework.Timeouts) time.Duration {
 	if hold == 0 {
 		hold = holdFor(fault.Kind(s.Fault.Kind), t)
 	}
-	return 2*t.PodsReady + baselineFor(t) + hold + recoveryFor(t) + time.Minute
+	// With monitoring a hold may grow until the fault's alerts can fire
+	// (holdForAlerts): the longest for: of the platform's rules is not known
+	// here, so the budget allows a production-sized one (10m, scaled).
+	return 2*t.PodsReady + baselineFor(t) + hold + t.Scale(10*time.Minute) + recoveryFor(t) + time.Minute
 }

@@ -44,6 +44,7 @@ func (d *drill) observation(crit measure.Criteria) *objectives.Observation {
 		Fault: d.res.Fault, Events: d.events,
 		Injected: d.injected, Reverted: d.reverted, Recovered: d.recovered, Hold: d.hold,
 		RecoveryWindow: s(d.s.Recovery, recoveryFor(d.env.Timeouts)), FailoverRule: d.failoverRuleText(),
+		Monitoring: d.env.Record.Monitoring, Alerts: d.observeAlerts(d.events),
 	}
 	for i, sub := range d.subjects {
 		w := sub.observed()

@@ -12,6 +12,7 @@ import (
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/load"
 	"gameday.io/gameday/framework/measure"
+	"gameday.io/gameday/framework/monitoring"
 )
 
 // recordLoad fills the drill's evidence from the load timeline: per-phase
@@ -29,6 +30,7 @@ func (d *drill) recordLoad(tl *load.Timeline) {
 		}
 		dr.Windows = append(dr.Windows, evidence.Window{Kind: evidence.WindowFault, Label: "fault: " + string(d.spec.Kind), FromSeconds: off(d.injected), ToSeconds: off(end)})
 	}
+	dr.Windows = append(dr.Windows, alertWindows(d.events, tl.Start, tl.Start.Add(tl.Duration))...)
 	if r := d.res.RTO; r != nil {
 		if r.Impacted {
 			dr.Windows = append(dr.Windows, evidence.Window{Kind: evidence.WindowRTO, Label: "RTO " + r.RTO.Round(100*time.Millisecond).String(),
@@ -161,3 +163,40 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // finish sets the drill's verdict.
 func finish(d *evidence.Drill) { d.Finalize() }
+
+// alertWindows are the spans in which one of the platform's alerts fired,
+// from each firing event to the next resolved one of the same alert and
+// region (or to end), in seconds from start.
+func alertWindows(events []measure.ClusterEvent, start, end time.Time) []evidence.Window {
+	type key struct{ region, alert string }
+	firing := map[key]time.Time{}
+	var out []evidence.Window
+	add := func(k key, from, to time.Time) {
+		out = append(out, evidence.Window{Kind: evidence.WindowAlert, Label: "alert " + k.alert + " firing (" + k.region + ")",
+			FromSeconds: max(0, from.Sub(start).Seconds()), ToSeconds: to.Sub(start).Seconds()})
+	}
+	var order []key
+	for _, e := range events {
+		name, ok := strings.CutPrefix(e.Object, "alert/")
+		if !ok {
+			continue
+		}
+		k := key{e.Region, name}
+		state, _, _ := strings.Cut(e.Event, " ")
+		switch _, open := firing[k]; {
+		case state == monitoring.StateFiring && !open:
+			firing[k] = e.At
+			order = append(order, k)
+		case state != monitoring.StateFiring && open:
+			add(k, firing[k], e.At)
+			delete(firing, k)
+		}
+	}
+	for _, k := range order {
+		if from, open := firing[k]; open {
+			add(k, from, end)
+			delete(firing, k)
+		}
+	}
+	return out
+}

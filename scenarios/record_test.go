@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,5 +37,35 @@ func TestRecordOutages(t *testing.T) {
 	}
 	if !strings.Contains(dr.Metrics[1].Method, "not the first recovery") {
 		t.Errorf("the relapse metric does not say what it means: %q", dr.Metrics[1].Method)
+	}
+}
+
+func TestAlertWindows(t *testing.T) {
+	t0 := time.Date(2026, 12, 5, 3, 0, 0, 0, time.UTC)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	ev := func(s int, region, alert, event string) measure.ClusterEvent {
+		return measure.ClusterEvent{At: at(s), Region: region, Object: "alert/" + alert, Event: event}
+	}
+	events := []measure.ClusterEvent{
+		ev(5, "a", "Down", "pending {severity=critical}"),
+		ev(10, "a", "Down", "firing {severity=critical}"),
+		{At: at(11), Region: "a", Object: "pod/x", Event: "firing"}, // not an alert
+		ev(12, "b", "Down", "firing"),
+		ev(20, "a", "Down", "resolved"),
+		ev(30, "a", "Down", "firing"),
+	}
+	got := alertWindows(events, t0, at(40))
+	want := []evidence.Window{
+		{Kind: evidence.WindowAlert, Label: "alert Down firing (a)", FromSeconds: 10, ToSeconds: 20},
+		{Kind: evidence.WindowAlert, Label: "alert Down firing (b)", FromSeconds: 12, ToSeconds: 40},
+		{Kind: evidence.WindowAlert, Label: "alert Down firing (a)", FromSeconds: 30, ToSeconds: 40},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("windows %+v, want %+v", got, want)
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing %+v in %+v", w, got)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/load"
 	"gameday.io/gameday/framework/measure"
+	"gameday.io/gameday/framework/sensor"
 	"gameday.io/gameday/framework/supervise"
 	"gameday.io/gameday/framework/timer"
 )
@@ -152,7 +153,9 @@ type drill struct {
 	reverted    time.Time // the revert returned
 	recovered   time.Time
 	rb          *runbook
-	alerts      *alertWatch // nil without monitoring
+	alerts      *alertWatch        // nil without monitoring
+	alertPlan   []objectives.Alert // the alerts followed (none without monitoring)
+	automation  []sensor.Action    // what the platform's Sensor did since the fault
 	findings    []evidence.Finding
 }
 
@@ -312,9 +315,13 @@ func (d *drill) resolveFault(ctx context.Context) error {
 			return fmt.Errorf("pick the busiest node in %s: no pod of the workloads under test is bound to a node", region)
 		}
 	}
-	d.hold = s(f.Hold, holdFor(spec.Kind, d.env.Timeouts))
-	spec.Duration = d.hold
 	d.spec = spec
+	d.alertPlan = d.planAlerts(ctx)
+	d.hold = s(f.Hold, holdFor(spec.Kind, d.env.Timeouts))
+	if f.Hold == 0 {
+		d.hold = d.holdForAlerts(d.hold)
+	}
+	d.spec.Duration = d.hold
 	return nil
 }
 
@@ -407,6 +414,7 @@ func (d *drill) stopWatchers() {
 	}
 	alerts, failed, polls := d.alerts.stop(d.injected)
 	d.events = append(d.events, alerts...)
+	d.events = append(d.events, d.automationEvents(d.injected)...)
 	if failed > 0 {
 		d.findings = append(d.findings, evidence.Finding{ID: "alerts-unobserved", Severity: evidence.SeverityWarning,
 			Message:  "Prometheus did not answer every poll of its alerts: a transition may be seen up to one failed poll late, or missed if it came and went between two answers",
@@ -576,6 +584,7 @@ func (d *drill) cleanup(ctx context.Context) {
 		}
 	}
 	d.rb.undo(cctx)
+	d.undoAutomation(cctx)
 }
 
 // busiestNode returns the node running the most of pods (not being

@@ -139,6 +139,8 @@ const (
 	// WindowOutage: a span after the fault with the success ratio below
 	// the objective's threshold (an RTO ends with the last one).
 	WindowOutage = "outage"
+	// WindowAlert: one of the platform's alerts firing, until it resolved.
+	WindowAlert = "alert"
 )
 
 // Window is a measured span on the timeline.

@@ -19,6 +19,10 @@ const (
 	// DefaultFailoverShare is the share of traffic the DR region must serve
 	// for failover to count as done.
 	DefaultFailoverShare = 0.9
+	// DefaultAlertToFailover is how long the platform's automation may take
+	// from the alert that starts the runbook to traffic in the DR region, as
+	// written for production (scaled by the profile).
+	DefaultAlertToFailover = 5 * time.Minute
 )
 
 // Criteria hold the thresholds a drill's measurements use. Build them with NewCriteria,
@@ -31,6 +35,9 @@ type Criteria struct {
 	// StabilityWindow is how long the success ratio (or the failover share)
 	// must hold before recovery (or failover) counts: framework.Timeouts.StabilityWindow.
 	StabilityWindow time.Duration `json:"stabilityWindow"`
+	// AlertToFailover bounds the time from the runbook's alert to failover:
+	// DefaultAlertToFailover scaled by the profile.
+	AlertToFailover time.Duration `json:"alertToFailover"`
 }
 
 // NewCriteria returns the default thresholds with the profile's stability window.
@@ -41,6 +48,7 @@ func NewCriteria(t framework.Timeouts) Criteria {
 		SuccessThreshold: DefaultSuccessThreshold,
 		FailoverShare:    DefaultFailoverShare,
 		StabilityWindow:  t.StabilityWindow,
+		AlertToFailover:  t.Scale(DefaultAlertToFailover),
 	}
 }
 

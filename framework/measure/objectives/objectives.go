@@ -28,6 +28,9 @@ type Spec struct {
 	// one workload ("name" or "namespace/name"); empty: every workload
 	// under test.
 	Workload string `yaml:"workload,omitempty" json:"workload,omitempty"`
+	// Alert names the platform's alert an alert objective judges; empty:
+	// the alerts the platform has for the drill's fault.
+	Alert string `yaml:"alert,omitempty" json:"alert,omitempty"`
 }
 
 // Needs are the measurements an objective needs the drill to take.
@@ -55,6 +58,13 @@ type Evaluator interface {
 // workload it applies to, each judged on Observation.For(that workload).
 type PerWorkload interface {
 	AppliesTo(s Spec, o *Observation) bool
+}
+
+// Several is implemented by evaluators that give any number of objectives
+// for one spec, e.g. one per alert the platform has for the fault. None
+// means the spec does not apply to this drill (each kind says when).
+type Several interface {
+	EvaluateAll(s Spec, o *Observation) []evidence.Objective
 }
 
 var (
@@ -107,6 +117,9 @@ func Validate(s Spec) error {
 			return fmt.Errorf("objective %s: target: %w", s.Kind, err)
 		}
 	}
+	if _, several := e.(Several); s.Alert != "" && !several {
+		return fmt.Errorf("objective %s: alert: only alert objectives name an alert (alert-fires, alert-to-failover): %w", s.Kind, framework.ErrInvalid)
+	}
 	if _, perWorkload := e.(PerWorkload); s.Workload != "" && !perWorkload {
 		return fmt.Errorf("objective %s: workload: %s judges the whole platform, not one workload (kinds judged per workload: %v): %w", s.Kind, s.Kind, perWorkloadKinds(), framework.ErrInvalid)
 	}
@@ -149,6 +162,13 @@ func Evaluate(specs []Spec, o *Observation) []evidence.Objective {
 		e, err := Lookup(s.Kind)
 		if err != nil {
 			out = append(out, evidence.Objective{Name: s.Kind, Kind: s.Kind, Comparison: evidence.AtMost, Detail: err.Error()})
+			continue
+		}
+		if sv, ok := e.(Several); ok {
+			for _, j := range sv.EvaluateAll(s, o) {
+				j.Kind = s.Kind
+				out = append(out, j)
+			}
 			continue
 		}
 		pw, ok := e.(PerWorkload)

@@ -108,7 +108,13 @@ func TestValidateAndNeeds(t *testing.T) {
 	if !n.PDBWatch || n.Failover {
 		t.Errorf("needs %+v, want the PDB watch only", n)
 	}
-	if len(Kinds()) != 10 {
+	if err := Validate(Spec{Kind: "rto", Alert: "ZoneFailure"}); !errors.Is(err, framework.ErrInvalid) || !strings.Contains(err.Error(), "alert") {
+		t.Errorf("an alert on a kind that judges none: %v", err)
+	}
+	if err := Validate(Spec{Kind: "alert-fires", Alert: "ZoneFailure"}); err != nil {
+		t.Error(err)
+	}
+	if len(Kinds()) != 12 {
 		t.Errorf("kinds %v", Kinds())
 	}
 }

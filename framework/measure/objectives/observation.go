@@ -54,6 +54,34 @@ type Observation struct {
 	// Workload names the workload Capacity, PDB, MinAvailable and Pending
 	// describe ("" when the drill did not say).
 	Workload string
+	// Monitoring: the environment ran the platform's rules in a real
+	// Prometheus, so Alerts were observed.
+	Monitoring bool
+	// Alerts are the platform's alerts the drill followed: those it has for
+	// the fault and those a scenario names.
+	Alerts []Alert
+}
+
+// Alert is what a drill saw of one of the platform's alerts.
+type Alert struct {
+	Name string
+	// For is the rule's `for:`, scaled by the profile.
+	For time.Duration
+	// Within is the default time-to-detect objective: For plus what the
+	// fault takes to make the condition true and Prometheus to see it.
+	Within time.Duration
+	// Why says why the drill expects the fault to raise it ("its
+	// expression reads probe_success"); empty for an alert only named.
+	Why string
+	// Runbook: it is the alert that starts the platform's runbook.
+	Runbook bool
+	// Static is what the platform's lint says about it firing at all.
+	Static string
+	// Region is where it first went pending or fired after the fault.
+	Region string
+	// Pending, Firing and Resolved are its first such transitions after
+	// the fault (Resolved: after the revert began); zero when not seen.
+	Pending, Firing, Resolved time.Time
 }
 
 // Workload is what a drill measured of one workload under test.
