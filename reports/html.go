@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"time"
 
 	"gameday.io/gameday/framework/evidence"
 )
@@ -52,6 +53,49 @@ type htmlDrill struct {
 	EventRows []eventRow
 	// Alerts: some events are the platform's alerts (monitoring was on).
 	Alerts bool
+	// AlertRows summarise each alert's first transitions.
+	AlertRows []alertRow
+}
+
+// alertRow is one alert of one region: its first pending and firing, and
+// the first resolution after it fired, as offsets from the first fault
+// ("—" when not seen).
+type alertRow struct {
+	Alert, Region             string
+	Pending, Firing, Resolved string
+}
+
+// alertRows summarises d's alert events per region and alert, in the order
+// they first appear.
+func alertRows(d *evidence.Drill) []alertRow {
+	origin := faultOrigin(d)
+	var out []alertRow
+	index := map[[2]string]int{}
+	for _, e := range d.Events {
+		name, ok := strings.CutPrefix(e.Object, "alert/")
+		if !ok {
+			continue
+		}
+		k := [2]string{e.Region, name}
+		i, seen := index[k]
+		if !seen {
+			i = len(out)
+			index[k] = i
+			out = append(out, alertRow{Alert: name, Region: e.Region, Pending: "—", Firing: "—", Resolved: "—"})
+		}
+		r := &out[i]
+		at := fmt.Sprintf("%+.1f s", e.At.Sub(origin).Seconds())
+		state, _, _ := strings.Cut(e.Event, " ")
+		switch {
+		case state == "pending" && r.Pending == "—":
+			r.Pending = at
+		case state == "firing" && r.Firing == "—":
+			r.Firing = at
+		case state == "resolved" && r.Firing != "—" && r.Resolved == "—":
+			r.Resolved = at
+		}
+	}
+	return out
 }
 
 // eventRow is one cluster event as the report shows it.
@@ -62,12 +106,18 @@ type eventRow struct {
 	Region, Object, Event string
 }
 
+// faultOrigin is what event offsets count from: the first fault's
+// injection, or the drill's start when it injected none.
+func faultOrigin(d *evidence.Drill) time.Time {
+	if len(d.Faults) > 0 {
+		return d.Faults[0].InjectedAt
+	}
+	return d.Start
+}
+
 // eventRows renders d's events relative to its first fault.
 func eventRows(d *evidence.Drill) []eventRow {
-	origin := d.Start
-	if len(d.Faults) > 0 {
-		origin = d.Faults[0].InjectedAt
-	}
+	origin := faultOrigin(d)
 	rows := make([]eventRow, 0, len(d.Events))
 	for _, e := range d.Events {
 		rows = append(rows, eventRow{Since: fmt.Sprintf("%+.1f s", e.At.Sub(origin).Seconds()), Clock: e.At.UTC().Format("15:04:05.000"),
@@ -92,7 +142,7 @@ func WriteHTML(ev *evidence.Evidence, w io.Writer) error {
 	view := htmlView{Evidence: ev, Findings: allFindings(ev), Reasons: ev.FailureReasons()}
 	for i := range ev.Drills {
 		d := &ev.Drills[i]
-		hd := htmlDrill{Drill: d, Reasons: d.FailureReasons(), EventRows: eventRows(d)}
+		hd := htmlDrill{Drill: d, Reasons: d.FailureReasons(), EventRows: eventRows(d), AlertRows: alertRows(d)}
 		for _, e := range d.Events {
 			hd.Alerts = hd.Alerts || strings.HasPrefix(e.Object, "alert/")
 		}

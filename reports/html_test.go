@@ -169,3 +169,40 @@ func TestDrillChart(t *testing.T) {
 		}
 	}
 }
+
+// The platform's alerts get a table of their first transitions and their
+// firing spans are shaded on the chart.
+func TestWriteHTMLAlerts(t *testing.T) {
+	ev := evidencetest.Passing()
+	d := &ev.Drills[0]
+	t0 := d.Faults[0].InjectedAt
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	d.Events = append(d.Events,
+		evidence.Event{At: at(2), Region: "us-east1", Object: "alert/ZoneFailure", Event: "pending {zone=us-east1-a}"},
+		evidence.Event{At: at(32.5), Region: "us-east1", Object: "alert/ZoneFailure", Event: "firing {zone=us-east1-a}"},
+		evidence.Event{At: at(50), Region: "us-east1", Object: "alert/ZoneFailure", Event: "resolved {zone=us-east1-a}"},
+		evidence.Event{At: at(3), Region: "europe-west1", Object: "alert/Other", Event: "pending"},
+	)
+	from := at(32.5).Sub(d.Timeline.Start).Seconds()
+	d.Windows = append(d.Windows, evidence.Window{Kind: evidence.WindowAlert, Label: "alert ZoneFailure firing (us-east1)", FromSeconds: from, ToSeconds: from + 17.5})
+	var buf bytes.Buffer
+	if err := WriteHTML(ev, &buf); err != nil {
+		t.Fatal(err)
+	}
+	p, err := parsePage(strings.NewReader(buf.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []string{"ZoneFailureus-east1+2.0 s+32.5 s+50.0 s", "Othereurope-west1+3.0 s——"} {
+		if !strings.Contains(p.text, row) {
+			t.Errorf("alert table lacks the row %q", row)
+		}
+	}
+	svg, err := DrillChart(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(svg, []byte("alert ZoneFailure firing (us-east1)")) {
+		t.Error("the chart does not shade the alert's firing span")
+	}
+}
