@@ -50,7 +50,7 @@ chromium: ## install Debian's chromium for the report rendering tests
 
 bench: tools build ## benchmarks: load harness vs raw Vegeta, data-plane latency, bring-up times
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./framework/load/... ./framework/dataplane/... ./framework/traffic/... ./reports/...
-	$(GO) test -run '^$$' -bench . -benchtime=1x -timeout 60m ./framework/environment/
+	$(GO) test -run '^$$' -bench . -benchtime=1x -timeout 60m ./framework/environment/ ./framework/monitoring/
 
 drill: tools build ## every drill with the production profile (Kubernetes' default timings; ~1 h)
 	$(BIN)/gameday run --suite all --profile production --report-dir $(REPORTS)/drill

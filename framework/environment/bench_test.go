@@ -95,6 +95,43 @@ func BenchmarkUpVsKwokctl(b *testing.B) {
 	}
 }
 
+// BenchmarkUpMonitoring measures what monitoring (up --monitoring) adds to
+// a full bring-up of two regions of two zones, with 6 and 60 nodes per
+// region: the bring-up time with and without it, and the steady CPU and the
+// memory of its processes (Prometheus, Alertmanager and kube-state-metrics
+// per region). Needs `make tools build`.
+func BenchmarkUpMonitoring(b *testing.B) {
+	bin := benchBinDir(b)
+	if err := environment.RequireBinaries(bin, "gameday", "inference-sim", "versitygw", "prometheus", "alertmanager", "kube-state-metrics"); err != nil {
+		b.Skipf("monitoring benchmark: %v (run `make tools build`)", err)
+	}
+	for _, perZone := range []int{3, 30} {
+		b.Run(fmt.Sprintf("nodes-per-region=%d", 2*perZone), func(b *testing.B) {
+			topo := writeTopology(b, b.TempDir(), 2, perZone)
+			ctx, cancel := context.WithTimeout(b.Context(), 20*time.Minute)
+			defer cancel()
+			var plain, mon time.Duration
+			var cores, rssMB float64
+			for range b.N {
+				plain += upDown(ctx, b, environment.Options{TopologyFile: topo, BinDir: bin}, 0).up
+				r := upDown(ctx, b, environment.Options{TopologyFile: topo, BinDir: bin, Monitoring: true}, steadyWindow)
+				mon += r.up
+				for _, k := range []string{"prometheus", "alertmanager", "kube-state-metrics"} {
+					cores += r.coresByKey[k]
+					rssMB += float64(r.use.rssByKey[k]) / 1024
+				}
+			}
+			n := float64(b.N)
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(plain.Seconds()/n, "up-s")
+			b.ReportMetric(mon.Seconds()/n, "up-monitoring-s")
+			b.ReportMetric((mon-plain).Seconds()/n, "added-s")
+			b.ReportMetric(cores/n, "monitoring-steady-cores")
+			b.ReportMetric(rssMB/n, "monitoring-rss-MB")
+		})
+	}
+}
+
 // BenchmarkUpNodes brings up two regions of two zones with 6, 60 and 600
 // nodes per region (bare: clusters and Ready nodes), waits until the node
 // lifecycle controller has lifted every not-ready taint, samples the
@@ -162,12 +199,13 @@ func benchBareUp(b *testing.B, bin string, regions, perZone int) {
 // upResult is one bring-up and teardown.
 type upResult struct {
 	up, down, controlPlane, nodesReady time.Duration
-	upCPU, clientCPU                   time.Duration // CPU during Up: clusters' processes, this process
-	cores                              float64       // CPU over the steady window
-	notReady                           int           // nodes not Ready at the window's end
-	leaseAge                           time.Duration // oldest node-lease renewal at the window's end
-	schedulable                        time.Duration // from Up's return until no node is tainted not-ready
-	use                                usage         // processes at the window's end
+	upCPU, clientCPU                   time.Duration      // CPU during Up: clusters' processes, this process
+	cores                              float64            // CPU over the steady window
+	coresByKey                         map[string]float64 // the same per process name
+	notReady                           int                // nodes not Ready at the window's end
+	leaseAge                           time.Duration      // oldest node-lease renewal at the window's end
+	schedulable                        time.Duration      // from Up's return until no node is tainted not-ready
+	use                                usage              // processes at the window's end
 }
 
 var envSeq atomic.Int32
@@ -219,6 +257,7 @@ func upDown(ctx context.Context, b *testing.B, o environment.Options, window tim
 		b.Logf("%s: every node schedulable (no not-ready taint) %.1fs after up returned", o.Name, r.schedulable.Seconds())
 		var by map[string]float64
 		r.cores, by, r.use = cpuOver(ctx, ps, window)
+		r.coresByKey = by
 		r.notReady, r.leaseAge = nodeHealth(ctx, b, rec)
 		b.Logf("%s: steady over %s: %.2f cores (%s); %d nodes not Ready, oldest lease renewal %.1fs ago",
 			o.Name, window, r.cores, perKey(by, 1, ""), r.notReady, r.leaseAge.Seconds())
