@@ -187,7 +187,7 @@ func (d *drill) automationEvents(since time.Time) []measure.ClusterEvent {
 			d.automation = append(d.automation, a)
 			out = append(out, measure.ClusterEvent{At: a.At, Region: r.Name, Object: "sensor/" + a.Sensor, Event: a.String()})
 			if a.Err != "" {
-				if d.spec.Kind == fault.RegionOutage && r.Name == d.spec.Region && (d.reverted.IsZero() || a.At.Before(d.reverted)) {
+				if a.Rendered && d.spec.Kind == fault.RegionOutage && r.Name == d.spec.Region && (d.reverted.IsZero() || a.At.Before(d.reverted)) {
 					a.Err += " (the Sensor runs in the region it must fail traffic away from, and that region's API server was down)"
 				}
 				d.findings = append(d.findings, evidence.Finding{ID: "sensor-trigger-failed", Severity: evidence.SeverityError,

@@ -127,11 +127,13 @@ func objective(d evidence.Drill, name string) *evidence.Objective {
 	return nil
 }
 
-// TestRemediatedAlertsFireInTheirDrills runs the zone and region outages on
-// the remediated platform with monitoring: its ZoneFailure (Ready per zone,
-// joined from kube_node_labels) fires within its objective during the zone
-// outage and resolves after the revert; its InferenceServiceDown fires
-// during the region outage, and the time from it to failover is measured.
+// TestRemediatedAlertsFireInTheirDrills runs the zone outage, node loss and
+// region outage on the remediated platform with monitoring: its ZoneFailure
+// (Ready per zone, joined from kube_node_labels) and GPUNodeNotReady fire
+// within their objectives and resolve after the revert; its
+// InferenceServiceDown fires during the region outage, the time from it to
+// failover is measured, and the Sensor, running in the DR region, patches
+// the Service with the failed region.
 func TestRemediatedAlertsFireInTheirDrills(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration test: needs make tools build (the monitoring stack included)")
@@ -147,6 +149,7 @@ func TestRemediatedAlertsFireInTheirDrills(t *testing.T) {
 
 	for _, c := range []struct{ scenario, alert string }{
 		{"zone-outage", "ZoneFailure"},
+		{"node-loss", "GPUNodeNotReady"},
 		{"region-outage", "InferenceServiceDown"},
 	} {
 		s, err := scenarios.Builtin(c.scenario)
@@ -193,5 +196,5 @@ func TestRemediatedAlertsFireInTheirDrills(t *testing.T) {
 
 // forOf is the remediated rules' for: as written.
 func forOf(alert string) time.Duration {
-	return map[string]time.Duration{"ZoneFailure": 5 * time.Minute, "InferenceServiceDown": 2 * time.Minute}[alert]
+	return map[string]time.Duration{"ZoneFailure": 5 * time.Minute, "GPUNodeNotReady": 5 * time.Minute, "InferenceServiceDown": 2 * time.Minute}[alert]
 }

@@ -37,6 +37,9 @@ type Action struct {
 	Before []Value `json:"before,omitempty"`
 	// Err says why the trigger failed; empty when the object was changed.
 	Err string `json:"error,omitempty"`
+	// Rendered: the parameters were applied, so a failure came from the
+	// API server (the patch was sent, or discovery failed).
+	Rendered bool `json:"rendered"`
 }
 
 // String reads "patched Service ns/name: metadata.annotations.a=b".
@@ -147,6 +150,7 @@ func (r *Runner) run(ctx context.Context, t Trigger, dep, alert string, body []b
 		err = fmt.Errorf("trigger %s: operation %q: gameday carries out patch triggers only", t.Name, t.Operation)
 	}
 	if err == nil {
+		a.Rendered = true
 		a.Before, err = r.patch(ctx, a.Ref, obj.Object, values)
 	}
 	if err != nil {

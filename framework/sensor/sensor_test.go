@@ -135,7 +135,7 @@ func TestRunnerPatches(t *testing.T) {
 		t.Errorf("an alert routed to no dependency triggers nothing: %+v", got)
 	}
 	got := r.Handle(context.Background(), "InferenceServiceDown", notification(t, map[string]string{"alertname": "InferenceServiceDown", "region": "us-east1"}))
-	if len(got) != 1 || got[0].Err != "" || got[0].Object != "Service ml-serving/inference-service" {
+	if len(got) != 1 || got[0].Err != "" || !got[0].Rendered || got[0].Object != "Service ml-serving/inference-service" {
 		t.Fatalf("actions %+v", got)
 	}
 	if s := got[0].String(); s != "patched Service ml-serving/inference-service: metadata.annotations.failover-region=us-east1" {
@@ -181,7 +181,7 @@ func TestRunnerPatches(t *testing.T) {
 	rr := &Runner{Sensor: ref, Region: "us-east1", Namespace: "default", Client: client, Mapper: mapper,
 		Routes: Routes(ref, []string{"InferenceServiceDown"}, "InferenceServiceDown")}
 	got = rr.Handle(context.Background(), "InferenceServiceDown", notification(t, map[string]string{"alertname": "InferenceServiceDown"}))
-	if len(got) != 1 || !strings.Contains(got[0].Err, "not in the event") || got[0].Object != "Service default/inference-service" {
+	if len(got) != 1 || !strings.Contains(got[0].Err, "not in the event") || got[0].Rendered || got[0].Object != "Service default/inference-service" {
 		t.Errorf("reference actions %+v", got)
 	}
 	if len(r.Actions())+len(rr.Actions()) != 3 {
