@@ -53,11 +53,31 @@ func TestUpRefusesBrokenPlatform(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The remediated platform with its Sensor pinned to a region the
+	// topology lacks: refused with --monitoring, which would carry it out.
+	pinned := t.TempDir()
+	entries, err := os.ReadDir(filepath.Join("..", "..", "fixtures", "remediated"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "remediated", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = bytes.ReplaceAll(data, []byte("topology.kubernetes.io/region: europe-west1"), []byte("topology.kubernetes.io/region: us-west1"))
+		if err := os.WriteFile(filepath.Join(pinned, e.Name()), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cases := []struct {
 		name string
 		args []string
 		want []string
 	}{
+		{"Sensor pinned to no region", []string{"up", "--platform", pinned, "--monitoring", "--name", "x"}, []string{
+			"Sensor failover-trigger: label topology.kubernetes.io/region=us-west1 names no region of topology",
+		}},
 		{"broken relations", []string{"up", "--platform", dir, "--name", "x"}, []string{
 			"Service shop/web-svc (" + filepath.Join(dir, "workload.yaml") + ":10) selects app=wbe",
 			`DestinationRule shop/web-dr (` + filepath.Join(dir, "traffic.yaml") + `:1) host "web.shop.svc.cluster.local" matches no Service`,

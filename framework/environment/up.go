@@ -16,6 +16,7 @@ import (
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/backup"
+	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/topology"
 )
@@ -133,6 +134,9 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			for _, n := range w.Notes {
 				o.Logger.Info("platform", "workload", w.Name(), "note", n)
 			}
+		}
+		if err := checkSensorRegion(plat, topo, o.Monitoring); err != nil {
+			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
 		}
 		// The data plane seeds and serves the platform's own model bucket.
 		if _, _, err := backup.PlatformBuckets(plat, topo); err != nil {
@@ -303,4 +307,25 @@ func platformLabel(p string) string {
 		return "reference"
 	}
 	return p
+}
+
+// checkSensorRegion refuses, with monitoring (which carries the Sensor
+// out), a Sensor pinned to a region the topology does not have.
+func checkSensorRegion(p *fixtures.Platform, topo *topology.Topology, monitoring bool) error {
+	if !monitoring || p.Sensor == nil {
+		return nil
+	}
+	r := p.Sensor.GetLabels()[dataplane.RegionLabel]
+	if r == "" {
+		return nil
+	}
+	var names []string
+	for _, tr := range topo.Regions {
+		if tr.Name == r {
+			return nil
+		}
+		names = append(names, tr.Name)
+	}
+	return fmt.Errorf("Sensor %s: label %s=%s names no region of topology %s (%s): %w",
+		p.Sensor.GetName(), dataplane.RegionLabel, r, topo.Metadata.Name, strings.Join(names, ", "), framework.ErrInvalid)
 }
