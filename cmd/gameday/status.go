@@ -178,7 +178,13 @@ func printAlerts(w io.Writer, st *environment.Status) {
 	}
 	if n == 0 {
 		fmt.Fprintln(w, "no alert pending or firing")
-		return
+	} else {
+		tw.Flush()
 	}
-	tw.Flush()
+	// What the platform's Sensor did with the alerts, oldest first.
+	for _, r := range mon {
+		for _, a := range r.Monitoring.Automation {
+			fmt.Fprintf(w, "%s %s: Sensor %s, alert %s: %s\n", a.At.UTC().Format(time.TimeOnly), r.Name, a.Sensor, a.Alert, a)
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/environment"
+	"gameday.io/gameday/framework/sensor"
 )
 
 // TestStatusShowsAlerts: with monitoring, status names each region's
@@ -53,5 +54,31 @@ func TestStatusShowsAlerts(t *testing.T) {
 	printStatus(&b, st)
 	if out := b.String(); strings.Contains(out, "prometheus") || strings.Contains(out, "alert") {
 		t.Errorf("without monitoring:\n%s", out)
+	}
+}
+
+// TestStatusShowsSensorActions: status lists what the platform's Sensor did
+// in each region, also when no alert is active any more.
+func TestStatusShowsSensorActions(t *testing.T) {
+	at := time.Date(2026, 12, 5, 3, 4, 5, 0, time.UTC)
+	st := &environment.Status{Regions: []environment.RegionStatus{
+		{Name: "west", Monitoring: &environment.MonitoringStatus{
+			MonitoringStatus: dataplane.MonitoringStatus{PrometheusURL: "http://127.0.0.1:9090", AlertmanagerURL: "http://127.0.0.1:9093"},
+			Automation: []sensor.Action{
+				{At: at, Sensor: "failover", Alert: "Down", Object: "Service shop/web", Values: []sensor.Value{{Dest: "metadata.annotations.from", Value: "east"}}},
+				{At: at.Add(time.Second), Sensor: "failover", Alert: "Down", Object: "Service shop/web", Err: "connection refused"},
+			}}},
+	}}
+	var buf bytes.Buffer
+	printAlerts(&buf, st)
+	out := buf.String()
+	for _, want := range []string{
+		"no alert pending or firing",
+		"03:04:05 west: Sensor failover, alert Down: patched Service shop/web: metadata.annotations.from=east",
+		"03:04:06 west: Sensor failover, alert Down: failed to patch Service shop/web: connection refused",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/monitoring"
+	"gameday.io/gameday/framework/sensor"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -53,6 +54,8 @@ type MonitoringStatus struct {
 	// Alerts are the alerts Prometheus holds pending or firing.
 	Alerts []AlertStatus `json:"alerts"`
 	Error  string        `json:"error,omitempty"`
+	// Automation is what the platform's Sensor did in the region.
+	Automation []sensor.Action `json:"automation,omitempty"`
 }
 
 // AlertStatus is one active alert.
@@ -210,7 +213,7 @@ func monitoringStatus(ctx context.Context, region string, dp *dataplane.Status) 
 		if dr.Name != region || dr.Monitoring == nil {
 			continue
 		}
-		ms := &MonitoringStatus{MonitoringStatus: *dr.Monitoring, Alerts: []AlertStatus{}}
+		ms := &MonitoringStatus{MonitoringStatus: *dr.Monitoring, Alerts: []AlertStatus{}, Automation: dr.Automation}
 		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		alerts, err := monitoring.NewClient(ms.PrometheusURL).Alerts(actx)
