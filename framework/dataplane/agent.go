@@ -73,15 +73,16 @@ type Agent struct {
 
 // regionPlane is one region's share of the data plane.
 type regionPlane struct {
-	name    string
-	cluster provider.Cluster
-	role    framework.Role
-	client  kubernetes.Interface
-	server  *storage.Server
-	cache   *storage.Cache
-	gw      *gateway.Gateway
-	pods    provider.Pods // nil when real kubelets run the pods
-	eps     *endpointSync
+	name       string
+	kubeconfig string
+	cluster    provider.Cluster
+	role       framework.Role
+	client     kubernetes.Interface
+	server     *storage.Server
+	cache      *storage.Cache
+	gw         *gateway.Gateway
+	pods       provider.Pods // nil when real kubelets run the pods
+	eps        *endpointSync
 	// monitoring is the region's Prometheus and Alertmanager (nil unless
 	// AgentConfig.Monitoring).
 	monitoring *monitoring.Stack
@@ -155,7 +156,7 @@ func (a *Agent) go_(f func()) {
 }
 
 func (a *Agent) startRegion(ctx, runCtx context.Context, index int, r framework.Region) (*regionPlane, error) {
-	rp := &regionPlane{name: r.Name, role: r.Role, cluster: provider.ClusterOf(r)}
+	rp := &regionPlane{name: r.Name, role: r.Role, cluster: provider.ClusterOf(r), kubeconfig: r.Kubeconfig}
 	log := a.log.With("region", r.Name)
 	c, err := cluster.Client(r.Kubeconfig)
 	if err != nil {
@@ -201,7 +202,7 @@ func (a *Agent) startRegion(ctx, runCtx context.Context, index int, r framework.
 	svc := a.service()
 	var sink EndpointSink = rp.gw
 	if a.cfg.Monitoring {
-		if err := a.startMonitoring(ctx, rp, r.Kubeconfig); err != nil {
+		if err := a.startMonitoring(ctx, rp); err != nil {
 			return rp, err
 		}
 		sink = monitoredSink{EndpointSink: rp.gw, rp: rp, a: a}

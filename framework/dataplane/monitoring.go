@@ -24,12 +24,12 @@ type MonitoringStatus struct {
 // PrometheusRules with their `for:` scaled by the profile, the region's
 // inference servers (fed from the gateway's endpoints) and a probe of its
 // model storage as the pods reach it, every series labelled with the region.
-func (a *Agent) startMonitoring(ctx context.Context, rp *regionPlane, kubeconfig string) error {
+func (a *Agent) startMonitoring(ctx context.Context, rp *regionPlane) error {
 	t := a.cfg.Timeouts
 	interval := monitoring.Interval(t)
 	st, err := monitoring.Start(ctx, monitoring.Options{
 		Dir: filepath.Join(a.cfg.Dir, "monitoring", rp.name), BinDir: a.cfg.BinDir,
-		Regions:        []monitoring.Region{{Name: rp.name, Kubeconfig: kubeconfig}},
+		Regions:        []monitoring.Region{{Name: rp.name, Kubeconfig: rp.kubeconfig}},
 		Jobs:           jobsFor(a.cfg.Platform.PrometheusRules, a.service().Name),
 		ExternalLabels: map[string]string{monitoring.RegionLabel: rp.name},
 		// The storage endpoint the pods load their models from: the

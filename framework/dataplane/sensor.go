@@ -1,10 +1,16 @@
 package dataplane
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"gameday.io/gameday/fixtures"
+	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/monitoring"
 	"gameday.io/gameday/framework/sensor"
 )
@@ -15,6 +21,18 @@ import (
 // runs in every region, as every other manifest does, and hears only its
 // own region's alerts.
 const RegionLabel = "topology.kubernetes.io/region"
+
+// SensorRegion is the region a Sensor is pinned to (RegionLabel; "" when
+// it runs in every region), refused when it is none of regions, the
+// regions of where ("topology NAME", "the environment").
+func SensorRegion(u *unstructured.Unstructured, where string, regions []string) (string, error) {
+	r := u.GetLabels()[RegionLabel]
+	if r == "" || slices.Contains(regions, r) {
+		return r, nil
+	}
+	return "", fmt.Errorf("Sensor %s: label %s=%s names no region of %s (%s): %w",
+		u.GetName(), RegionLabel, r, where, strings.Join(regions, ", "), framework.ErrInvalid)
+}
 
 // startSensor carries out the platform's Argo Events Sensor with the
 // monitoring stacks' alerts: every firing notification that reaches one of
@@ -29,18 +47,30 @@ func (a *Agent) startSensor(runCtx context.Context) error {
 	if err != nil {
 		return err
 	}
-	pinned := u.GetLabels()[RegionLabel]
-	if _, err := a.region(pinned); pinned != "" && err != nil {
-		return fmt.Errorf("Sensor %s: label %s=%s names no region of the environment", s.Name, RegionLabel, pinned)
+	var names []string
+	for _, rp := range a.regions {
+		names = append(names, rp.name)
 	}
+	pinned, err := SensorRegion(u, "the environment", names)
+	if err != nil {
+		return err
+	}
+	var alerts []string
+	for _, r := range fixtures.AlertRules(a.cfg.Platform.PrometheusRules) {
+		alerts = append(alerts, r.Alert)
+	}
+	runbook, _, _ := a.cfg.Platform.RunbookAlert()
+	routes := sensor.Routes(s, alerts, runbook)
+	ns := cmp.Or(u.GetNamespace(), "default")
 	for _, rp := range a.regions {
 		if pinned != "" && rp.name != pinned {
 			continue
 		}
-		r, err := a.sensorRunner(s, rp)
+		dyn, mapper, err := sensor.Clients(rp.kubeconfig)
 		if err != nil {
-			return err
+			return fmt.Errorf("Sensor %s in %s: %w", s.Name, rp.name, err)
 		}
+		r := &sensor.Runner{Sensor: s, Region: rp.name, Namespace: ns, Client: dyn, Mapper: mapper, Routes: routes}
 		rp.sensor = r
 		log := a.log.With("region", rp.name, "sensor", s.Name)
 		for _, from := range a.regions {
@@ -60,31 +90,4 @@ func (a *Agent) startSensor(runCtx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// sensorRunner is the Sensor as deployed in rp's cluster.
-func (a *Agent) sensorRunner(s *sensor.Sensor, rp *regionPlane) (*sensor.Runner, error) {
-	kubeconfig := ""
-	for _, r := range a.cfg.Env.Regions {
-		if r.Name == rp.name {
-			kubeconfig = r.Kubeconfig
-		}
-	}
-	dyn, mapper, err := sensor.Clients(kubeconfig)
-	if err != nil {
-		return nil, fmt.Errorf("Sensor %s in %s: %w", s.Name, rp.name, err)
-	}
-	var alerts []string
-	for _, r := range fixtures.PromRules(a.cfg.Platform.PrometheusRules) {
-		if r.Alert != "" {
-			alerts = append(alerts, r.Alert)
-		}
-	}
-	runbook, _, _ := a.cfg.Platform.RunbookAlert()
-	ns := a.cfg.Platform.Sensor.GetNamespace()
-	if ns == "" {
-		ns = "default"
-	}
-	return &sensor.Runner{Sensor: s, Region: rp.name, Namespace: ns, Client: dyn, Mapper: mapper,
-		Routes: sensor.Routes(s, alerts, runbook)}, nil
 }

@@ -315,17 +315,10 @@ func checkSensorRegion(p *fixtures.Platform, topo *topology.Topology, monitoring
 	if !monitoring || p.Sensor == nil {
 		return nil
 	}
-	r := p.Sensor.GetLabels()[dataplane.RegionLabel]
-	if r == "" {
-		return nil
-	}
 	var names []string
 	for _, tr := range topo.Regions {
-		if tr.Name == r {
-			return nil
-		}
 		names = append(names, tr.Name)
 	}
-	return fmt.Errorf("Sensor %s: label %s=%s names no region of topology %s (%s): %w",
-		p.Sensor.GetName(), dataplane.RegionLabel, r, topo.Metadata.Name, strings.Join(names, ", "), framework.ErrInvalid)
+	_, err := dataplane.SensorRegion(p.Sensor, "topology "+topo.Metadata.Name, names)
+	return err
 }
