@@ -244,15 +244,15 @@ func alertDelay(env *Env, name string) (time.Duration, error) {
 		return 0, fmt.Errorf("alert %s: the platform has no PrometheusRule", name)
 	}
 	for _, r := range rules {
-		if r.name != name {
+		if r.Alert != name {
 			continue
 		}
-		if r.forText == "" {
+		if r.For == "" {
 			return 0, nil
 		}
-		d, err := time.ParseDuration(r.forText)
+		d, err := time.ParseDuration(r.For)
 		if err != nil {
-			return 0, fmt.Errorf("alert %s: for %q: %w", name, r.forText, err)
+			return 0, fmt.Errorf("alert %s: for %q: %w", name, r.For, err)
 		}
 		return env.Timeouts.Scale(d), nil
 	}

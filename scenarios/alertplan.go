@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/lint"
@@ -17,28 +18,28 @@ import (
 
 // alertSignal says whether one of the platform's alerts exists for a kind
 // of fault, from the series its expression reads, and why.
-type alertSignal func(a alertRule) (why string, ok bool)
+type alertSignal func(a fixtures.PromRule) (why string, ok bool)
 
 // readsNodeReadiness: the rule reads kube-state-metrics' node conditions.
-func readsNodeReadiness(a alertRule) bool {
-	return strings.Contains(a.expr, "kube_node_status_condition")
+func readsNodeReadiness(a fixtures.PromRule) bool {
+	return strings.Contains(a.Expr, "kube_node_status_condition")
 }
 
 // aboutZones: the rule groups or labels by a zone.
-func aboutZones(a alertRule) bool { return strings.Contains(strings.ToLower(a.expr), "zone") }
+func aboutZones(a fixtures.PromRule) bool { return strings.Contains(strings.ToLower(a.Expr), "zone") }
 
 // alertSignals are the alerts each fault kind should raise, read from the
 // rules' expressions (a scenario names any other with `alert:`). A region
 // outage raises the alert that starts the runbook (runbookAlert).
 var alertSignals = map[fault.Kind]alertSignal{
-	fault.ZoneOutage: func(a alertRule) (string, bool) {
+	fault.ZoneOutage: func(a fixtures.PromRule) (string, bool) {
 		return "its expression reads node readiness per zone", readsNodeReadiness(a) && aboutZones(a)
 	},
-	fault.NodeLoss: func(a alertRule) (string, bool) {
+	fault.NodeLoss: func(a fixtures.PromRule) (string, bool) {
 		return "its expression reads node readiness", readsNodeReadiness(a) && !aboutZones(a)
 	},
-	fault.StorageOutage: func(a alertRule) (string, bool) {
-		return "its expression reads probe_success, the storage probe", strings.Contains(a.expr, "probe_success")
+	fault.StorageOutage: func(a fixtures.PromRule) (string, bool) {
+		return "its expression reads probe_success, the storage probe", strings.Contains(a.Expr, "probe_success")
 	},
 }
 
@@ -56,7 +57,7 @@ func (d *drill) planAlerts(ctx context.Context) []objectives.Alert {
 	// grace period at most), then a scrape, an evaluation to go pending, the
 	// for:, an evaluation to fire and a poll: six intervals cover the steps.
 	lag := t.NodeMonitorGracePeriod + t.NodeMonitorPeriod + 6*interval
-	static := d.staticAlertReasons(ctx)
+	rules := d.env.alertRules()
 	var named []string
 	for _, o := range d.s.Objectives {
 		if o.Alert != "" {
@@ -70,8 +71,8 @@ func (d *drill) planAlerts(ctx context.Context) []objectives.Alert {
 		}
 	}
 	var out []objectives.Alert
-	for _, r := range d.env.alertRules() {
-		a := objectives.Alert{Name: r.name, Static: static[r.name], Runbook: r.name == runbook}
+	for _, r := range rules {
+		a := objectives.Alert{Name: r.Alert, Runbook: r.Alert == runbook}
 		if sig := alertSignals[d.spec.Kind]; sig != nil {
 			if why, ok := sig(r); ok {
 				a.Why = why
@@ -80,38 +81,35 @@ func (d *drill) planAlerts(ctx context.Context) []objectives.Alert {
 		if a.Runbook {
 			a.Why = "it starts the platform's runbook"
 		}
-		if a.Why == "" && !slices.Contains(named, r.name) {
+		if a.Why == "" && !slices.Contains(named, r.Alert) {
 			continue
 		}
-		if f, err := time.ParseDuration(r.forText); err == nil {
+		if f, err := time.ParseDuration(r.For); err == nil {
 			a.For = t.Scale(f)
 		}
 		a.Within = a.For + lag
 		out = append(out, a)
 	}
 	if !slices.ContainsFunc(out, func(a objectives.Alert) bool { return a.Why != "" }) && (alertSignals[d.spec.Kind] != nil || d.spec.Kind == fault.RegionOutage) {
+		names := []string{"no alerting rule"}
+		if len(rules) > 0 {
+			names = names[:0]
+			for _, r := range rules {
+				names = append(names, r.Alert)
+			}
+		}
 		d.findings = append(d.findings, evidence.Finding{ID: "no-alert-for-fault", Severity: evidence.SeverityWarning,
-			Message: fmt.Sprintf("the platform has no alert for a %s: none of its rules (%s) reads what such a fault changes, so nobody would be paged", d.spec.Kind, strings.Join(d.ruleNames(), ", "))})
+			Message: fmt.Sprintf("the platform has no alert for a %s: none of its rules (%s) reads what such a fault changes, so nobody would be paged", d.spec.Kind, strings.Join(names, ", "))})
 	}
 	return out
 }
 
-func (d *drill) ruleNames() []string {
-	var out []string
-	for _, r := range d.env.alertRules() {
-		out = append(out, r.name)
-	}
-	if len(out) == 0 {
-		return []string{"no alerting rule"}
-	}
-	return out
-}
-
-// staticAlertReasons is what the platform's lint says about each alert's
-// ability to fire, by alert name: the reason a silent alert stayed silent.
-func (d *drill) staticAlertReasons(ctx context.Context) map[string]string {
+// staticAlertReasons is what the platform's lint says about each of the
+// alerts' ability to fire, by alert name: the reason a silent alert stayed
+// silent.
+func (d *drill) staticAlertReasons(alerts []objectives.Alert) map[string]string {
 	out := map[string]string{}
-	rep, err := lint.Lint(ctx, d.env.Platform, lint.WithTopology(d.env.Topology))
+	rep, err := lint.Lint(context.Background(), d.env.Platform, lint.WithTopology(d.env.Topology))
 	if err != nil {
 		return out
 	}
@@ -119,9 +117,9 @@ func (d *drill) staticAlertReasons(ctx context.Context) map[string]string {
 		if !strings.HasPrefix(f.Rule, "alert-") {
 			continue
 		}
-		for _, r := range d.env.alertRules() {
-			if strings.HasPrefix(f.Message, "alert "+r.name+" ") && out[r.name] == "" {
-				out[r.name] = "lint " + f.Rule + ": " + f.Message
+		for _, a := range alerts {
+			if strings.HasPrefix(f.Message, "alert "+a.Name+" ") && out[a.Name] == "" {
+				out[a.Name] = "lint " + f.Rule + ": " + f.Message
 			}
 		}
 	}
@@ -144,31 +142,43 @@ func (d *drill) holdForAlerts(hold time.Duration) time.Duration {
 
 // observeAlerts fills each planned alert's first transitions from the
 // drill's alert events: pending and firing after the fault, resolved after
-// the revert began; the region is where it went pending or fired first.
+// the revert began, each the earliest in any region; the region is where
+// it fired first, else where it went pending first. An alert that never
+// fired gets what the lint says about it (linted only then).
 func (d *drill) observeAlerts(events []measure.ClusterEvent) []objectives.Alert {
 	out := slices.Clone(d.alertPlan)
+	order, first := firstAlertStates(events, d.injected, d.reverting)
+	earliest := func(a *objectives.Alert, state string) (time.Time, string) {
+		var at time.Time
+		region := ""
+		for _, k := range order {
+			if t, ok := first[k][state]; ok && k.alert == a.Name && (at.IsZero() || t.Before(at)) {
+				at, region = t, k.region
+			}
+		}
+		return at, region
+	}
+	var silent []objectives.Alert
 	for i := range out {
 		a := &out[i]
-		for _, e := range events {
-			if e.Object != "alert/"+a.Name || e.At.Before(d.injected) {
-				continue
-			}
-			state, _, _ := strings.Cut(e.Event, " ")
-			switch {
-			case state == monitoring.StatePending && a.Pending.IsZero():
-				a.Pending = e.At
-				if a.Region == "" {
-					a.Region = e.Region
-				}
-			case state == monitoring.StateFiring && a.Firing.IsZero():
-				a.Firing, a.Region = e.At, e.Region
-			case state == monitoring.StateResolved && a.Resolved.IsZero() && !d.reverting.IsZero() && !e.At.Before(d.reverting):
-				a.Resolved = e.At
-			}
+		var fired string
+		a.Pending, a.Region = earliest(a, monitoring.StatePending)
+		if a.Firing, fired = earliest(a, monitoring.StateFiring); fired != "" {
+			a.Region = fired
+		}
+		a.Resolved, _ = earliest(a, monitoring.StateResolved)
+		if a.Firing.IsZero() {
+			silent = append(silent, *a)
 		}
 		if !a.Firing.IsZero() && a.Resolved.IsZero() {
 			d.findings = append(d.findings, evidence.Finding{ID: "alert-unresolved", Severity: evidence.SeverityWarning,
 				Message: fmt.Sprintf("alert %s fired during the fault but had not resolved by the end of the drill (%s after the revert began)", a.Name, d.alerts.settleTime())})
+		}
+	}
+	if len(silent) > 0 {
+		static := d.staticAlertReasons(silent)
+		for i := range out {
+			out[i].Static = static[out[i].Name]
 		}
 	}
 	return out

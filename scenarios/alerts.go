@@ -7,6 +7,9 @@ import (
 	"sync"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/client-go/dynamic"
+
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/measure"
@@ -121,13 +124,16 @@ func alertEvent(t monitoring.Transition) string {
 	return t.To + " {" + labels + "}"
 }
 
-// alertMetrics gives, per region and alert, when it first went pending and
-// first fired after the fault, and when it resolved after the revert began:
-// time to detect, as the platform's own rules detect it.
-func alertMetrics(events []measure.ClusterEvent, injected, reverted time.Time, poll time.Duration) []evidence.Metric {
-	type key struct{ region, alert string }
-	var order []key
-	first := map[key]map[string]time.Time{}
+// alertKey is one alert in one region.
+type alertKey struct{ region, alert string }
+
+// firstAlertStates gives, per region and alert (in the order they first
+// appear), when it first went pending and first fired at or after
+// injected, and first resolved at or after reverted (none when reverted is
+// zero): the first transitions the drill's alert events show.
+func firstAlertStates(events []measure.ClusterEvent, injected, reverted time.Time) ([]alertKey, map[alertKey]map[string]time.Time) {
+	var order []alertKey
+	first := map[alertKey]map[string]time.Time{}
 	for _, e := range events {
 		name, ok := strings.CutPrefix(e.Object, "alert/")
 		if !ok || e.At.Before(injected) {
@@ -137,7 +143,7 @@ func alertMetrics(events []measure.ClusterEvent, injected, reverted time.Time, p
 		if state == monitoring.StateResolved && (reverted.IsZero() || e.At.Before(reverted)) {
 			continue
 		}
-		k := key{e.Region, name}
+		k := alertKey{e.Region, name}
 		if first[k] == nil {
 			first[k] = map[string]time.Time{}
 			order = append(order, k)
@@ -146,6 +152,14 @@ func alertMetrics(events []measure.ClusterEvent, injected, reverted time.Time, p
 			first[k][state] = e.At
 		}
 	}
+	return order, first
+}
+
+// alertMetrics gives, per region and alert, when it first went pending and
+// first fired after the fault, and when it resolved after the revert began:
+// time to detect, as the platform's own rules detect it.
+func alertMetrics(events []measure.ClusterEvent, injected, reverted time.Time, poll time.Duration) []evidence.Metric {
+	order, first := firstAlertStates(events, injected, reverted)
 	var out []evidence.Metric
 	method := fmt.Sprintf("the region's Prometheus evaluating the platform's rule, its /api/v1/alerts polled every %s", poll.Round(time.Millisecond))
 	for _, k := range order {
@@ -202,18 +216,29 @@ func (d *drill) automationEvents(since time.Time) []measure.ClusterEvent {
 // undoAutomation puts back what the platform's Sensor changed during the
 // drill, newest first, so the next drill starts from the manifests.
 func (d *drill) undoAutomation(ctx context.Context) {
+	type clients struct {
+		dyn    dynamic.Interface
+		mapper meta.RESTMapper
+		err    error
+	}
+	byRegion := map[string]clients{} // one client and discovery per region
 	for i := len(d.automation) - 1; i >= 0; i-- {
 		a := d.automation[i]
 		if a.Err != "" {
 			continue
 		}
-		r, err := d.env.Record.Region(a.Region)
-		if err != nil {
-			continue
+		c, ok := byRegion[a.Region]
+		if !ok {
+			r, err := d.env.Record.Region(a.Region)
+			if err != nil {
+				continue
+			}
+			c.dyn, c.mapper, c.err = sensor.Clients(r.Kubeconfig)
+			byRegion[a.Region] = c
 		}
-		dyn, mapper, err := sensor.Clients(r.Kubeconfig)
+		err := c.err
 		if err == nil {
-			err = sensor.Undo(ctx, dyn, mapper, a)
+			err = sensor.Undo(ctx, c.dyn, c.mapper, a)
 		}
 		if err != nil {
 			d.log.Warn("undo the Sensor's change", "region", a.Region, "object", a.Object, "err", err)

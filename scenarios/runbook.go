@@ -1,31 +1,15 @@
 package scenarios
 
 import (
-	"maps"
 	"slices"
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework/lint"
 )
 
-// alertRule is one alerting rule of the platform's PrometheusRules.
-type alertRule struct {
-	name, expr, forText string
-	meta                map[string]string // labels and annotations
-}
-
-func (e *Env) alertRules() []alertRule {
-	var out []alertRule
-	for _, r := range fixtures.PromRules(e.Platform.PrometheusRules) {
-		if r.Alert == "" {
-			continue
-		}
-		a := alertRule{name: r.Alert, expr: r.Expr, forText: r.For, meta: map[string]string{}}
-		maps.Copy(a.meta, r.Labels)
-		maps.Copy(a.meta, r.Annotations)
-		out = append(out, a)
-	}
-	return out
+// alertRules are the alerting rules of the platform's PrometheusRules.
+func (e *Env) alertRules() []fixtures.PromRule {
+	return fixtures.AlertRules(e.Platform.PrometheusRules)
 }
 
 // runbookAlert is the platform's alert that starts its runbook
