@@ -32,9 +32,30 @@ type Topology struct {
 	// Storage names the platform's model storage when its manifests do not
 	// (no backup job copies the model bucket); optional.
 	Storage Storage `yaml:"storage,omitempty"`
+	// Existing describes clusters gameday did not create (provider
+	// existing): where clients call the platform and which contexts faults
+	// may touch. Set exactly when every region names its Cluster.
+	Existing *Existing `yaml:"existing,omitempty"`
 
 	// File is where it was read from ("" when parsed from memory).
 	File string `yaml:"-"`
+}
+
+// Existing is what gameday needs to know about clusters it did not create.
+type Existing struct {
+	// URL is the global URL clients call the platform at (the load goes there).
+	URL string `yaml:"url"`
+	// AllowContexts allow-lists kubeconfig contexts for faults, besides the
+	// command line's --allow-context. A context in neither is never touched.
+	AllowContexts []string `yaml:"allowContexts,omitempty"`
+}
+
+// ClusterRef names an existing cluster: a context of a kubeconfig file.
+type ClusterRef struct {
+	// Kubeconfig is the file ("" : $KUBECONFIG or ~/.kube/config).
+	Kubeconfig string `yaml:"kubeconfig,omitempty"`
+	// Context is the kubeconfig context; required.
+	Context string `yaml:"context"`
 }
 
 // Metadata names a topology.
@@ -65,6 +86,13 @@ type Region struct {
 	Role  framework.Role `yaml:"role"`
 	Node  NodeSpec       `yaml:"node,omitempty"`
 	Zones []Zone         `yaml:"zones"`
+	// Cluster names the region's existing cluster (provider existing); its
+	// nodes are the cluster's, found by their zone label, so zones list no
+	// node count.
+	Cluster *ClusterRef `yaml:"cluster,omitempty"`
+	// StorageEndpoint is the S3 endpoint of the region's model storage on
+	// an existing cluster (recorded for reports; never broken by gameday).
+	StorageEndpoint string `yaml:"storageEndpoint,omitempty"`
 }
 
 // Zone is a failure domain of a region.
@@ -115,6 +143,9 @@ func (s NodeSpec) merge(parent NodeSpec) NodeSpec {
 	}
 	return s
 }
+
+// IsExisting reports whether the topology describes existing clusters.
+func (t *Topology) IsExisting() bool { return t.Existing != nil }
 
 // Region returns the named region.
 func (t *Topology) Region(name string) (*Region, error) {

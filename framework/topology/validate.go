@@ -2,6 +2,7 @@ package topology
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -88,7 +89,11 @@ func (v *validator) topology(t *Topology) {
 				v.fail(zp+".name", "zone %q is listed twice", z.Name)
 			}
 			zones[z.Name] = true
-			if z.Nodes < 1 || z.Nodes > MaxNodesPerZone {
+			if r.Cluster != nil {
+				if z.Nodes != 0 {
+					v.fail(zp+".nodes", "must be omitted for an existing cluster (its nodes are found by their %s label), got %d", LabelZone, z.Nodes)
+				}
+			} else if z.Nodes < 1 || z.Nodes > MaxNodesPerZone {
 				v.fail(zp+".nodes", "must be between 1 and %d, got %d", MaxNodesPerZone, z.Nodes)
 			}
 			v.node(zp+".node", z.Node)
@@ -101,6 +106,56 @@ func (v *validator) topology(t *Topology) {
 		v.fail("regions", "exactly one region must have role %s, found %d", framework.RolePrimary, primaries)
 	}
 	v.storage(t.Storage)
+	v.existing(t)
+}
+
+// existing checks the fields of existing clusters: every region names its
+// cluster context exactly when the topology has an existing section, and
+// clients' URL is an http(s) URL.
+func (v *validator) existing(t *Topology) {
+	named := 0
+	for i, r := range t.Regions {
+		if r.Cluster == nil {
+			if r.StorageEndpoint != "" {
+				v.fail(fmt.Sprintf("regions[%d].storageEndpoint", i), "is only for an existing cluster (set regions[%d].cluster)", i)
+			}
+			continue
+		}
+		named++
+		if r.Cluster.Context == "" {
+			v.fail(fmt.Sprintf("regions[%d].cluster.context", i), "is required: the kubeconfig context of region %q's cluster", r.Name)
+		}
+		if r.StorageEndpoint != "" {
+			v.url(fmt.Sprintf("regions[%d].storageEndpoint", i), r.StorageEndpoint)
+		}
+	}
+	switch {
+	case t.Existing == nil && named > 0:
+		v.fail("existing", "is required when regions name their cluster: existing.url is where clients call the platform")
+	case t.Existing != nil && named < len(t.Regions):
+		v.fail("regions", "every region of an existing topology names its cluster (cluster.context): %d of %d do", named, len(t.Regions))
+	}
+	if t.Existing == nil {
+		return
+	}
+	if t.Existing.URL == "" {
+		v.fail("existing.url", "is required: the global URL clients call the platform at")
+	} else {
+		v.url("existing.url", t.Existing.URL)
+	}
+	for i, c := range t.Existing.AllowContexts {
+		if c == "" {
+			v.fail(fmt.Sprintf("existing.allowContexts[%d]", i), "is empty")
+		}
+	}
+}
+
+// url checks an http(s) URL with a host.
+func (v *validator) url(path, s string) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.fail(path, "%q is not an http(s) URL with a host", s)
+	}
 }
 
 // storage checks the bucket names: both or neither, DNS names of 3 to 63
