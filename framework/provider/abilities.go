@@ -42,6 +42,15 @@ const (
 	Refuse NodeFailMode = "refuse"
 )
 
+// ChaosMeshFaults is an optional ability of providers whose clusters gameday
+// does not own (existing): faults are carried out by the cluster's own Chaos
+// Mesh, as objects gameday applies and deletes, or through the Kubernetes
+// API; a fault with neither is refused.
+type ChaosMeshFaults interface {
+	// ChaosMeshNamespaces are where the cluster's Chaos Mesh controller runs.
+	ChaosMeshNamespaces() []string
+}
+
 // ControlPlaneController is an optional ability: make a cluster's control
 // plane unreachable and bring it back (region outage).
 type ControlPlaneController interface {

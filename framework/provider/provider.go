@@ -33,6 +33,11 @@ type ClusterSpec struct {
 	Timeouts framework.Timeouts
 	// Dir is where the provider may keep this cluster's files.
 	Dir string
+	// Zones are the region's zones, in topology order.
+	Zones []string
+	// Existing names the cluster to adopt instead of creating one (the
+	// existing provider): a context of a kubeconfig file.
+	Existing *topology.ClusterRef
 }
 
 // Cluster is a created (or, for existing, an adopted) cluster.

@@ -84,3 +84,6 @@ func Registrations() []Registration {
 
 // Default is the provider used when none is named.
 const Default = "sim"
+
+// Existing is the name of the provider of clusters gameday did not create.
+const Existing = "existing"

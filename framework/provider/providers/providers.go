@@ -6,4 +6,6 @@ package providers
 import (
 	// The sim provider: kwok control planes with simulated GPU nodes.
 	_ "gameday.io/gameday/framework/provider/sim"
+	// The existing provider: clusters gameday did not create.
+	_ "gameday.io/gameday/framework/provider/existing"
 )
