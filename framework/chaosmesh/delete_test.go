@@ -10,8 +10,10 @@ import (
 	"time"
 
 	chaosv1alpha1 "github.com/chaos-mesh/chaos-mesh/api/v1alpha1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	k8stesting "k8s.io/client-go/testing"
 
 	"gameday.io/gameday/framework"
@@ -188,5 +190,32 @@ func TestForceDeleteAnnotatesFirst(t *testing.T) {
 	}
 	if err := c.ForceDelete(ctx, ref); err != nil {
 		t.Errorf("force-deleting a deleted object = %v, want nil", err)
+	}
+}
+
+// DeleteByLabel searches only the kinds asked for, and skips a kind the
+// identity may not list (it cannot have applied objects of it).
+func TestDeleteByLabelKindsAndForbidden(t *testing.T) {
+	c, dyn := newFake(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := c.Apply(ctx, podKill("pk"), "r"); err != nil {
+		t.Fatal(err)
+	}
+	dyn.PrependReactor("list", "networkchaos", func(k8stesting.Action) (bool, runtime.Object, error) {
+		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: Group.Group, Resource: "networkchaos"}, "", errors.New("RBAC"))
+	})
+	refs, err := c.DeleteByLabel(ctx, Selector{Run: "r", Namespaces: []string{"ml-serving"}, Kinds: []Kind{NetworkChaos, PodChaos}})
+	if err != nil || len(refs) != 1 || refs[0].Name != "pk" {
+		t.Fatalf("DeleteByLabel = %v, %v; want pk deleted and the forbidden kind skipped", refs, err)
+	}
+	var listed []string
+	for _, a := range dyn.Actions() {
+		if a.GetVerb() == "list" {
+			listed = append(listed, a.GetResource().Resource)
+		}
+	}
+	if len(listed) != 2 {
+		t.Errorf("listed %v, want only networkchaos and podchaos", listed)
 	}
 }
