@@ -51,7 +51,7 @@ func TestChaosMeshTranslation(t *testing.T) {
 		}
 	})
 	t.Run("kinds Chaos Mesh lacks", func(t *testing.T) {
-		for _, k := range []Kind{NodeLoss, ZoneOutage, RegionOutage, Drain} {
+		for _, k := range []Kind{NodeLoss, RegionOutage, Drain} {
 			obj, err := ChaosMesh(plan(Spec{Kind: k, Duration: time.Minute}), testSelector)
 			if err != nil || obj != nil {
 				t.Errorf("%s: %v %v, want nil", k, obj, err)

@@ -1,6 +1,8 @@
 package fault
 
 import (
+	"gameday.io/gameday/framework/chaosmesh"
+
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,6 +55,16 @@ type Result struct {
 	Remaining []string `json:"remaining,omitempty"`
 	// Killed pods of a pod-kill.
 	Killed []string `json:"killed,omitempty"`
+	// ChaosMesh are the Chaos Mesh objects gameday applied for the fault,
+	// with what their status said and when (existing clusters).
+	ChaosMesh []ChaosObject `json:"chaosMesh,omitempty"`
+}
+
+// ChaosObject is one Chaos Mesh object a fault applied and its status history.
+type ChaosObject struct {
+	Region  string            `json:"region"`
+	Object  string            `json:"object"` // "PodChaos ns/name"
+	History []chaosmesh.Entry `json:"history"`
 }
 
 // Open reports whether the fault may still be in effect.

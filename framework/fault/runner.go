@@ -18,7 +18,7 @@ func Prepare(ctx context.Context, t *Target, s Spec) (*Plan, error) {
 	}
 	p := &Plan{ID: newID(s.Kind, t.now()), Spec: s, Environment: t.Env.Name}
 	d, _ := Lookup(s.Kind)
-	if err := d.Impl.Plan(ctx, t, p); err != nil {
+	if err := implFor(t, d).Plan(ctx, t, p); err != nil {
 		return nil, fmt.Errorf("plan %s: %w", s.Kind, err)
 	}
 	if err := attachChaosMesh(p, t.Workload); err != nil {
@@ -40,7 +40,7 @@ func Inject(ctx context.Context, t *Target, p *Plan) (*Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := d.Impl.Inject(ctx, t, p, e.Until, e.Result); err != nil {
+	if err := implFor(t, d).Inject(ctx, t, p, e.Until, e.Result); err != nil {
 		err = fmt.Errorf("inject %s: %w", p.Spec.Kind, err)
 		rerr := revertEntry(ctx, t, e)
 		e.State, e.Error = StateFailed, errors.Join(err, rerr).Error()
@@ -80,7 +80,15 @@ func revertEntry(ctx context.Context, t *Target, e *Entry) error {
 	defer cancel()
 	d, err := Lookup(e.Spec.Kind)
 	if err == nil {
-		err = d.Impl.Revert(rctx, t, &e.Plan)
+		impl := implFor(t, d)
+		if rr, ok := impl.(resultReverter); ok {
+			if e.Result == nil {
+				e.Result = &Result{}
+			}
+			err = rr.RevertInto(rctx, t, &e.Plan, e.Result)
+		} else {
+			err = impl.Revert(rctx, t, &e.Plan)
+		}
 	}
 	if err != nil {
 		e.State, e.Error = StateFailed, fmt.Sprintf("revert: %v", err)
@@ -92,6 +100,12 @@ func revertEntry(ctx context.Context, t *Target, e *Entry) error {
 	e.State, e.RevertedAt = StateReverted, t.now()
 	t.log().Info("fault reverted", "id", e.ID, "after", e.RevertedAt.Sub(e.PlannedAt).Round(time.Millisecond))
 	return t.Journal.Write(e)
+}
+
+// resultReverter is a kind whose revert adds to the fault's result (the
+// Chaos Mesh status history of the recovery).
+type resultReverter interface {
+	RevertInto(ctx context.Context, t *Target, p *Plan, res *Result) error
 }
 
 // Hooks let a caller act while Run holds a fault.
@@ -164,6 +178,16 @@ func Recover(ctx context.Context, t *Target) ([]*Entry, error) {
 			continue
 		}
 		done = append(done, e)
+	}
+	// On a cluster gameday does not own, also whatever Chaos Mesh object of
+	// this environment is left (a run killed between applying and journalling
+	// the outcome), found by its label.
+	objs, err := RecoverChaosMesh(ctx, t)
+	for _, o := range objs {
+		t.log().Warn("deleted a Chaos Mesh object a run left", "object", o)
+	}
+	if err != nil {
+		errs = append(errs, err)
 	}
 	return done, errors.Join(errs...)
 }

@@ -10,6 +10,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/chaosmesh"
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/provider"
@@ -46,6 +47,11 @@ type Target struct {
 	Rand *rand.Rand
 	// Now is the clock (time.Now by default).
 	Now func() time.Time
+	// ChaosMesh, when set, is the client of a region's Chaos Mesh: the
+	// cluster is not gameday's (provider.ChaosMeshFaults), so the faults
+	// Chaos Mesh has a kind for are applied as Chaos Mesh objects, drains go
+	// through the API, and every other fault is refused.
+	ChaosMesh func(region string) (*chaosmesh.Client, error)
 	// OnEviction, if set, is told of every eviction a drain attempts and
 	// whether the PodDisruptionBudget refused it (a PDB watcher listens here).
 	OnEviction func(pod string, refused bool)
