@@ -139,6 +139,9 @@ func (rb *runbook) do(ctx context.Context, a Action, rec *actionRecord) error {
 		// balancer's rotation until the drill fails back after the revert.
 		id := fmt.Sprintf("%s-dns-%s", rb.name, region)
 		rb.log.Info("runbook: switch traffic away", "region", region)
+		if rb.env.Agent == nil {
+			return fmt.Errorf("runbook: switch traffic away from %s: the DNS switch is gameday's global load balancer's, and existing clusters are behind the user's: %w", region, framework.ErrInvalid)
+		}
 		if err := rb.env.Agent.Inject(ctx, id, dataplane.FaultSpec{Kind: dataplane.OutOfRotation, Regions: []string{region}, Until: time.Now().Add(rb.until)}); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/fault"
 )
 
 // ZoneOutage loses every node of the primary region's first zone at once
@@ -172,3 +173,26 @@ func Builtin(name string) (*Scenario, error) {
 
 // HasLabel reports whether the scenario carries label.
 func (s *Scenario) HasLabel(label string) bool { return slices.Contains(s.Labels, label) }
+
+// SuiteFaults lists the fault kinds the suites' drills inject, in suite
+// order without repeats ("all" or none: every suite).
+func SuiteFaults(suites []string) ([]fault.Kind, error) {
+	if len(suites) == 0 || slices.Contains(suites, "all") {
+		suites = SuiteNames()
+	}
+	var out []fault.Kind
+	for _, s := range suites {
+		name, ok := Suites[s]
+		if !ok {
+			return nil, fmt.Errorf("unknown suite %q (want one of %v): %w", s, SuiteNames(), framework.ErrInvalid)
+		}
+		sc, err := Builtin(name)
+		if err != nil {
+			return nil, err
+		}
+		if k := fault.Kind(sc.Fault.Kind); k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}

@@ -14,6 +14,7 @@ import (
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/fault"
+	"gameday.io/gameday/framework/provider"
 )
 
 // Env is an environment drills run against: the opened environment and
@@ -23,13 +24,14 @@ type Env struct {
 	Target *fault.Target
 }
 
-// Connect opens an environment `gameday up` created with a data plane.
+// Connect opens an environment `gameday up` created with a data plane, or
+// one of existing clusters (whose data plane is the user's: no agent).
 func Connect(store environment.Store, name string, log *slog.Logger) (*Env, error) {
 	e, err := environment.Open(store, name, log)
 	if err != nil {
 		return nil, err
 	}
-	if e.Agent == nil {
+	if e.Agent == nil && e.Record.Provider != provider.Existing {
 		return nil, fmt.Errorf("environment %s has no data plane (created with --bare?): %w", name, framework.ErrInvalid)
 	}
 	return &Env{Env: e, Target: e.FaultTarget(environment.FaultOptions{})}, nil
@@ -101,6 +103,9 @@ func (e *Env) Settle(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("environment %s is not healthy after %s: %s: %w", e.Record.Name, e.Timeouts.PodsReady, why, err)
+	}
+	if e.Agent == nil {
+		return nil // the user's data plane: its Deployments' readiness is what gameday sees
 	}
 	return e.Agent.WaitSettled(ctx, e.Timeouts.PodsReady, e.Timeouts.Poll)
 }

@@ -101,6 +101,11 @@ func (d *drill) addFindings() {
 	if f := d.res.Fault; f != nil && f.Result != nil && f.Spec.Kind == fault.Drain {
 		add("drain-refusals", evidence.SeverityInfo, fmt.Sprintf("the PodDisruptionBudget refused %d eviction attempts (HTTP 429) and allowed %d", f.Result.Refused, f.Result.Evicted))
 	}
+	if f := d.res.Fault; f != nil && f.Result != nil {
+		for _, o := range f.Result.ChaosMesh {
+			add("chaos-mesh-object", evidence.SeverityInfo, chaosHistory(o, f.PlannedAt))
+		}
+	}
 	if flapped := d.untargetedNotReady(); len(flapped) > 0 {
 		add("environment-node-flap", evidence.SeverityWarning, fmt.Sprintf(
 			"%d node(s) no fault targeted went NotReady during the drill (%s): the simulated control plane missed their heartbeats, so the machine was likely overloaded and timings of this drill are suspect",
@@ -190,4 +195,17 @@ func (d *drill) capacityOf(workload string) map[string][]measure.CapacitySample 
 		}
 	}
 	return nil
+}
+
+// chaosHistory describes a Chaos Mesh object the fault applied and what its
+// status said, each change at its offset from t0 (when the fault was planned).
+func chaosHistory(o fault.ChaosObject, t0 time.Time) string {
+	parts := make([]string, 0, len(o.History))
+	for _, e := range o.History {
+		parts = append(parts, fmt.Sprintf("%s at %+.1fs", e, e.At.Sub(t0).Seconds()))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no status seen")
+	}
+	return fmt.Sprintf("Chaos Mesh %s in %s: %s", o.Object, o.Region, strings.Join(parts, ", "))
 }

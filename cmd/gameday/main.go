@@ -73,7 +73,7 @@ func exitCode(err error) int {
 	case errors.As(err, &ie):
 		return exitInterrupted
 	case errors.As(err, &ue), errors.Is(err, framework.ErrInvalid), errors.Is(err, framework.ErrNotFound),
-		errors.Is(err, framework.ErrExists), isCobraUsage(err):
+		errors.Is(err, framework.ErrExists), errors.Is(err, framework.ErrRefused), isCobraUsage(err):
 		return exitUsage
 	default:
 		return exitFailed

@@ -51,7 +51,7 @@ objectives "not measured"; the fault is reverted and the report written.`,
 			}
 			if o.Env != "" {
 				// The environment already runs its platform and entry workload.
-				for _, fl := range []string{"platform", "workload", "provider", "profile", "monitoring"} {
+				for _, fl := range []string{"platform", "workload", "provider", "profile", "monitoring", "topology", "allow-context"} {
 					if cmd.Flags().Changed(fl) {
 						return fmt.Errorf("--%s applies to an environment gameday run creates, not to --env %s (it runs what gameday up gave it): %w", fl, o.Env, framework.ErrInvalid)
 					}
@@ -72,7 +72,7 @@ objectives "not measured"; the fault is reverted and the report written.`,
 				}
 			}
 			if err != nil {
-				if out == nil || errors.Is(err, framework.ErrInvalid) {
+				if out == nil || errors.Is(err, framework.ErrInvalid) || errors.Is(err, framework.ErrRefused) {
 					return err
 				}
 				return &brokenError{err}
@@ -88,7 +88,9 @@ objectives "not measured"; the fault is reverted and the report written.`,
 	f.StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile of a created environment: production or fast")
 	f.StringVar(&o.Platform, "platform", "", `manifests of a created environment: reference (default), remediated, second, or a path`)
 	f.StringVar(&o.Workload, "workload", "", "entry workload of a created environment's platform (see gameday up --help)")
-	f.StringVar(&o.Provider, "provider", provider.Default, "provider of a created environment: "+strings.Join(provider.Names(), ", "))
+	f.StringVar(&o.Provider, "provider", "", "provider of a created environment: "+strings.Join(provider.Names(), ", ")+" (default "+provider.Default+"; existing for a topology naming clusters)")
+	f.StringVar(&o.Topology, "topology", "", "topology file of a created environment (default: the embedded two-region one); one naming existing clusters drills them (see gameday up --help)")
+	f.StringSliceVar(&o.AllowContexts, "allow-context", nil, "kubeconfig contexts of existing clusters that faults may touch (besides the topology's existing.allowContexts)")
 	f.BoolVar(&o.Monitoring, "monitoring", false, "run a created environment with a real Prometheus, Alertmanager and kube-state-metrics per region; the drills record when each of the platform's alerts went pending, fired and resolved (see gameday up --help)")
 	f.StringVar(&o.LabelFilter, "label-filter", "", "Ginkgo label filter, e.g. 'zone || pdb'")
 	f.StringVar(&o.Env, "env", "", "run against this environment from gameday up instead of creating one")

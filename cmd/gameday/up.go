@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -49,6 +50,11 @@ Providers (--provider):
 				return err
 			}
 			out := cmd.OutOrStdout()
+			if rec.Provider == provider.Existing {
+				if err := adoptionPreflight(cmd, rec.Name); err != nil {
+					return err
+				}
+			}
 			fmt.Fprintf(out, "environment %s is ready (profile %s)\n", rec.Name, rec.Profile)
 			for _, r := range rec.Regions {
 				fmt.Fprintf(out, "  %-14s %-7s kubeconfig %s\n", r.Name, r.Role, r.Kubeconfig)
@@ -64,7 +70,8 @@ Providers (--provider):
 	}
 	env.add(cmd)
 	cmd.Flags().StringVar(&o.TopologyFile, "topology", "", "topology file (default: the embedded fixtures/topologies/two-region.yaml)")
-	cmd.Flags().StringVar(&o.Provider, "provider", provider.Default, "environment provider: "+strings.Join(provider.Names(), ", "))
+	cmd.Flags().StringVar(&o.Provider, "provider", "", "environment provider: "+strings.Join(provider.Names(), ", ")+" (default "+provider.Default+"; existing for a topology naming clusters)")
+	cmd.Flags().StringSliceVar(&o.AllowContexts, "allow-context", nil, "existing provider: kubeconfig contexts faults may touch, recorded with the environment (besides the topology's existing.allowContexts)")
 	cmd.Flags().StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile: production or fast")
 	cmd.Flags().BoolVar(&o.Retain, "retain", false, "keep what was created when up fails, for debugging")
 	cmd.Flags().StringVar(&o.Platform, "platform", "", `manifests to deploy: "reference" (default, the seed as written), "remediated", "second" (another team's platform, two workloads), or a file or directory`)
@@ -130,4 +137,29 @@ func printMonitoring(ctx context.Context, out io.Writer, rec *environment.Record
 			fmt.Fprintf(out, "  %-14s prometheus %s  alertmanager %s\n", r.Name, m.PrometheusURL, m.AlertmanagerURL)
 		}
 	}
+}
+
+// adoptionPreflight checks what every drill needs on freshly adopted
+// clusters (reachable, namespace opted in, workload, PDB, Services, the
+// permissions to measure, clocks); on a failure the environment is
+// forgotten again and the refusal returned (exit 2).
+func adoptionPreflight(cmd *cobra.Command, name string) error {
+	log := framework.Logger(cmd.Context())
+	e, err := environment.Open(store(), name, log)
+	if err != nil {
+		return err
+	}
+	rep, _, err := e.Preflight(cmd.Context(), nil)
+	if err == nil {
+		err = rep.Error()
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "preflight of %s (what every drill needs; gameday preflight --suite checks the faults):\n", name)
+	rep.Print(cmd.OutOrStdout())
+	if err == nil {
+		return nil
+	}
+	if derr := environment.Down(context.WithoutCancel(cmd.Context()), store(), name, log); derr != nil {
+		return errors.Join(err, derr)
+	}
+	return fmt.Errorf("environment %s not recorded: %w", name, err)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/provider"
 )
 
@@ -35,7 +36,28 @@ func Down(ctx context.Context, store Store, name string, log *slog.Logger) error
 	// Bounded by the environment's profile (Teardown), whatever ctx allows.
 	tctx, cancel := context.WithTimeout(ctx, teardownTimeout(rec))
 	defer cancel()
+	if rec.Provider == provider.Existing && rec.Phase == PhaseReady {
+		// On clusters gameday does not own, what it created there is the
+		// faults' objects and cordons: undo them before forgetting.
+		if err := revertLeftovers(tctx, store, name, log); err != nil {
+			return fmt.Errorf("environment %s: undo what gameday left in the clusters before forgetting them (state kept): %w", name, err)
+		}
+	}
 	return teardown(tctx, store, rec, log)
+}
+
+// revertLeftovers reverts the journal's open faults and deletes the Chaos
+// Mesh objects labelled with the environment.
+func revertLeftovers(ctx context.Context, store Store, name string, log *slog.Logger) error {
+	e, err := Open(store, name, log)
+	if err != nil {
+		return err
+	}
+	done, err := fault.Recover(ctx, e.FaultTarget(FaultOptions{}))
+	for _, f := range done {
+		log.Warn("reverted a fault left in effect", "env", name, "fault", f.ID)
+	}
+	return err
 }
 
 // teardown deletes what rec records, concurrently, then the state directory.

@@ -5,11 +5,15 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"sync"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/chaosmesh"
 	"gameday.io/gameday/framework/cluster"
 	"gameday.io/gameday/framework/dataplane"
 	"gameday.io/gameday/framework/fault"
@@ -111,14 +115,22 @@ type FaultOptions struct {
 
 // FaultTarget builds what faults run against in this environment.
 func (e *Env) FaultTarget(o FaultOptions) *fault.Target {
+	guard := o.Guard
+	guard.AllowContexts = slices.Concat(guard.AllowContexts, e.Record.AllowContexts)
+	if e.Topology.Existing != nil {
+		guard.AllowContexts = append(guard.AllowContexts, e.Topology.Existing.AllowContexts...)
+	}
 	t := &fault.Target{
 		Env: &e.Record.Environment, Topology: e.Topology, Timeouts: e.Timeouts, Clients: e.Clients,
 		Provider: e.Provider, Workload: e.Workload(),
 		Journal: fault.Journal{Dir: filepath.Join(e.Record.StateDir, "faults")},
-		Guard:   o.Guard, Logger: e.Logger,
+		Guard:   guard, Logger: e.Logger,
 	}
 	if e.Agent != nil {
 		t.Agent = e.Agent
+	}
+	if cf, ok := e.Provider.(provider.ChaosMeshFaults); ok {
+		t.ChaosMesh = e.chaosMeshClients(cf.ChaosMeshNamespaces())
 	}
 	seed := o.Seed
 	if seed == 0 {
@@ -126,4 +138,32 @@ func (e *Env) FaultTarget(o FaultOptions) *fault.Target {
 	}
 	t.Rand = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	return t
+}
+
+// chaosMeshClients returns a function giving each region's Chaos Mesh
+// client, made once per region.
+func (e *Env) chaosMeshClients(namespaces []string) func(region string) (*chaosmesh.Client, error) {
+	var mu sync.Mutex
+	made := map[string]*chaosmesh.Client{}
+	return func(region string) (*chaosmesh.Client, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if c, ok := made[region]; ok {
+			return c, nil
+		}
+		r, err := e.Record.Region(region)
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := clientcmd.BuildConfigFromFlags("", r.Kubeconfig)
+		if err != nil {
+			return nil, fmt.Errorf("region %s: load kubeconfig %s: %w", region, r.Kubeconfig, err)
+		}
+		c, err := chaosmesh.NewForConfig(cfg, chaosmesh.WithLogger(e.Logger), chaosmesh.WithControllerNamespaces(namespaces...))
+		if err != nil {
+			return nil, fmt.Errorf("region %s: %w", region, err)
+		}
+		made[region] = c
+		return c, nil
+	}
 }

@@ -44,6 +44,9 @@ type Record struct {
 	Monitoring bool `json:"monitoring,omitempty"`
 	// Adaptations are the changes made to the manifests for this environment.
 	Adaptations []platform.Adaptation `json:"adaptations,omitempty"`
+	// AllowContexts are the kubeconfig contexts `up --allow-context`
+	// allow-listed for faults (existing provider).
+	AllowContexts []string `json:"allowContexts,omitempty"`
 	// Nodes is the number of simulated nodes in all regions.
 	Nodes int `json:"nodes"`
 	// BinDir is where the tool binaries were found at creation.

@@ -49,10 +49,15 @@ type Options struct {
 	// (`gameday run`, a suite): the creating process is recorded as its
 	// owner, and `gameday ls` shows it as an orphan if the owner dies first.
 	Ephemeral bool
+	// AllowContexts allow-lists the existing clusters' kubeconfig contexts
+	// for faults (recorded, so every later command and suite honours it).
+	AllowContexts []string
 	// Retain keeps whatever was created when Up fails, for debugging.
 	Retain bool
 	// Logger receives progress (discarded when nil).
 	Logger *slog.Logger
+
+	providerNamed bool // Provider was set by the caller, not defaulted
 }
 
 // DefaultTopologyFile names the embedded topology used when
@@ -74,6 +79,8 @@ func (o *Options) complete() error {
 	}
 	if o.Provider == "" {
 		o.Provider = provider.Default
+	} else {
+		o.providerNamed = true
 	}
 	if _, err := framework.ParseProfile(string(o.Profile)); err != nil {
 		return err
@@ -109,6 +116,10 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := o.providerFor(topo); err != nil {
+		return nil, err
+	}
+	existing := topo.IsExisting()
 	var plat *fixtures.Platform
 	if o.Bare && o.Monitoring {
 		return nil, fmt.Errorf("--monitoring: a --bare environment runs no data plane to monitor: %w", framework.ErrInvalid)
@@ -139,7 +150,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
 		}
 		// The data plane seeds and serves the platform's own model bucket.
-		if _, _, err := backup.PlatformBuckets(plat, topo); err != nil {
+		if _, _, err := backup.PlatformBuckets(plat, topo); err != nil && !existing {
 			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
 		}
 	}
@@ -164,7 +175,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			"lease", scaled.NodeLeaseDuration, "grace", scaled.NodeMonitorGracePeriod)
 		timeouts = scaled
 	}
-	if !o.Bare {
+	if !o.Bare && !existing {
 		if err := RequireBinaries(o.BinDir, "gameday", "inference-sim", "versitygw"); err != nil {
 			return nil, fmt.Errorf("%w (gameday and inference-sim come from `make build`)", err)
 		}
@@ -193,15 +204,16 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	rec := &Record{
 		Environment: framework.Environment{
 			Name: o.Name, Provider: prov.Name(), Profile: o.Profile, StateDir: dir,
-			Topology: topoName, CreatedByGameday: true,
+			Topology: topoName, CreatedByGameday: !existing,
 		},
-		Platform:   o.Platform,
-		Workload:   o.Workload,
-		Monitoring: o.Monitoring,
-		Nodes:      nodes,
-		Phase:      PhaseCreating,
-		CreatedAt:  time.Now().UTC(),
-		BinDir:     o.BinDir,
+		Platform:      o.Platform,
+		Workload:      o.Workload,
+		Monitoring:    o.Monitoring,
+		AllowContexts: o.AllowContexts,
+		Nodes:         nodes,
+		Phase:         PhaseCreating,
+		CreatedAt:     time.Now().UTC(),
+		BinDir:        o.BinDir,
 	}
 	if o.Ephemeral {
 		rec.Owner = self(strings.Join(os.Args, " "))
@@ -211,7 +223,11 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		rec.Regions = append(rec.Regions, framework.Region{
 			Name: r.Name, Role: r.Role, Zones: r.ZoneNames(),
 			Cluster: ClusterName(o.Name, r.Name), Kubeconfig: filepath.Join(cdir, "kubeconfig"),
+			StorageURL: r.StorageEndpoint,
 		})
+	}
+	if existing {
+		rec.URL = topo.Existing.URL
 	}
 	// The topology is kept with the environment, which stays usable wherever
 	// the file it came from goes.
@@ -227,7 +243,7 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	if err := createClusters(ctx, prov, topo, timeouts, rec); err != nil {
 		return nil, failed(ctx, store, rec, o, err)
 	}
-	if plat != nil {
+	if plat != nil && !existing {
 		if err := deployPlatform(ctx, store, rec, prov, plat, timeouts, o.Logger); err != nil {
 			return nil, failed(ctx, store, rec, o, err)
 		}
@@ -240,15 +256,38 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 	return rec, nil
 }
 
+// providerFor picks the provider of an existing topology when none is named,
+// and refuses a provider that does not fit the topology: existing clusters
+// are only adopted, and the other providers need nodes to create.
+func (o *Options) providerFor(topo *topology.Topology) error {
+	const existing = provider.Existing
+	switch {
+	case topo.IsExisting() && o.Provider == provider.Default && !o.providerNamed:
+		o.Provider = existing
+	case topo.IsExisting() && o.Provider != existing:
+		return fmt.Errorf("topology %s names existing clusters (regions[].cluster): use --provider existing, not %s: %w", topo.File, o.Provider, framework.ErrInvalid)
+	case !topo.IsExisting() && o.Provider == existing:
+		return fmt.Errorf("--provider existing needs a topology naming each region's cluster (regions[].cluster.context and existing.url); %s names none: %w", topo.File, framework.ErrInvalid)
+	}
+	if o.Provider == existing && o.Monitoring {
+		return fmt.Errorf("--monitoring: on existing clusters gameday does not run its own Prometheus; drill them without it: %w", framework.ErrInvalid)
+	}
+	return nil
+}
+
 // createClusters creates every region's cluster concurrently.
 func createClusters(ctx context.Context, p provider.Provider, topo *topology.Topology, t framework.Timeouts, rec *Record) error {
 	g, ctx := errgroup.WithContext(ctx)
 	for i := range rec.Regions {
 		r := &rec.Regions[i]
 		g.Go(func() error {
+			tr, err := topo.Region(r.Name)
+			if err != nil {
+				return err
+			}
 			c, err := p.Create(ctx, provider.ClusterSpec{
 				Name: r.Cluster, Region: r.Name, Nodes: topo.Nodes(r.Name), Timeouts: t,
-				Dir: filepath.Dir(r.Kubeconfig),
+				Dir: filepath.Dir(r.Kubeconfig), Zones: r.Zones, Existing: tr.Cluster,
 			})
 			if err != nil {
 				return err

@@ -21,6 +21,8 @@ import (
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/fault"
+	"gameday.io/gameday/framework/preflight"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/scenarios"
 )
 
@@ -38,6 +40,11 @@ type Options struct {
 	// Workload is the created environment's entry workload ("" chooses).
 	Workload string
 	Provider string
+	// Topology is a created environment's topology file ("": the default;
+	// one naming existing clusters selects the existing provider).
+	Topology string
+	// AllowContexts allow-lists existing clusters' contexts for faults.
+	AllowContexts []string
 	// Monitoring runs the created environment with a real Prometheus,
 	// Alertmanager and kube-state-metrics per region: the drills record the
 	// platform's alerts.
@@ -166,7 +173,7 @@ func (o *Options) runSuites(ctx context.Context, suites []string, raw string, ev
 	if name == "" {
 		name = "run" + strconv.Itoa(os.Getpid()%100000)
 		o.Logger.Info("creating the environment", "env", name, "profile", o.Profile, "platform", platformName(o.Platform))
-		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, Workload: o.Workload, Provider: o.Provider, Monitoring: o.Monitoring, BinDir: o.BinDir, Retain: o.Retain, Ephemeral: true, Logger: o.Logger})
+		_, err := environment.Up(ctx, o.Store, environment.Options{Name: name, Profile: o.Profile, Platform: o.Platform, Workload: o.Workload, Provider: o.Provider, TopologyFile: o.Topology, AllowContexts: o.AllowContexts, Monitoring: o.Monitoring, BinDir: o.BinDir, Retain: o.Retain, Ephemeral: true, Logger: o.Logger})
 		if err != nil {
 			return fmt.Errorf("bring the environment up: %w", err)
 		}
@@ -177,6 +184,13 @@ func (o *Options) runSuites(ctx context.Context, suites []string, raw string, ev
 		return err
 	}
 	describeEnvironment(ev, rec)
+	if rec.Provider == provider.Existing {
+		// Clusters gameday does not own: nothing is touched unless every
+		// check passes for these suites' faults.
+		if err := o.preflight(ctx, name, suites); err != nil {
+			return err
+		}
+	}
 	var errs []error
 	for _, s := range suites {
 		if ctx.Err() != nil {
@@ -208,6 +222,32 @@ func (o *Options) runSuites(ctx context.Context, suites []string, raw string, ev
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// preflight runs the environment's preflight for the suites' faults, prints
+// it, and refuses (framework.ErrRefused) when anything is missing.
+func (o *Options) preflight(ctx context.Context, name string, suites []string) error {
+	kinds, err := scenarios.SuiteFaults(suites)
+	if err != nil {
+		return err
+	}
+	e, err := environment.Open(o.Store, name, o.Logger)
+	if err != nil {
+		return err
+	}
+	rep, refused, err := e.Preflight(ctx, kinds)
+	if err != nil {
+		return err
+	}
+	for _, r := range refused {
+		rep.Checks = append(rep.Checks, preflight.Check{Name: "fault", Detail: "refused: " + r})
+	}
+	fmt.Fprintf(o.Out, "preflight of %s (provider %s):\n", name, e.Record.Provider)
+	rep.Print(o.Out)
+	if err := rep.Error(); err != nil {
+		return fmt.Errorf("no drill was run: %w", err)
+	}
+	return nil
 }
 
 // harnessFailed reports whether a drill of the suite whose Ginkgo report is
