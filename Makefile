@@ -41,9 +41,10 @@ build: ## bin/gameday, bin/inference-sim, bin/ginkgo and the drill suites bin/su
 	@mkdir -p $(BIN)/suites
 	$(GO) test -c -o $(BIN)/suites/ ./suites/...
 
-tools: ## build the pinned control plane, etcd, kwok, versitygw and the monitoring stack (Prometheus, Alertmanager, kube-state-metrics) into bin/ (cached per user)
+tools: ## build the pinned control plane, etcd, kwok, versitygw, the monitoring stack (Prometheus, Alertmanager, kube-state-metrics) and the Chaos Mesh controller into bin/ (cached per user)
 	./hack/build-tools.sh
 	./hack/build-monitoring.sh
+	CHAOS_MESH_DAEMON=0 ./hack/chaos-mesh/build.sh
 
 chromium: ## install Debian's chromium for the report rendering tests
 	./hack/ensure-chromium.sh

@@ -14,13 +14,16 @@
 #   GAMEDAY_TOOLS_CACHE  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/gameday/tools)
 #   BIN                  where links go (default <repo>/bin)
 #   NICE                 niceness of the compilation (default 15)
+#   CHAOS_MESH_DAEMON    0: build the controller-manager only (make tools: the
+#                        daemon runs only in node images); default 1
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir="$root/hack/tools/chaos-mesh"
 bin_dir=${BIN:-$root/bin}
 cache_root=${GAMEDAY_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gameday/tools}
-binaries=(chaos-controller-manager chaos-daemon)
+binaries=(chaos-controller-manager)
+[ "${CHAOS_MESH_DAEMON:-1}" = 0 ] || binaries+=(chaos-daemon)
 
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 
@@ -83,10 +86,13 @@ t0=$(date +%s)
 log "building chaos-controller-manager $version (cold: ~60 min measured on 2 cores shared with other builds)"
 (cd "$dir" && nice -n "${NICE:-15}" go build -trimpath -ldflags "$flags" -o "$stage/" "$mod/cmd/chaos-controller-manager") \
   || die "building chaos-controller-manager failed (see above)"
-log "controller-manager built in $(( $(date +%s) - t0 ))s; building chaos-daemon (cgo, static)"
-(cd "$dir" && CGO_ENABLED=1 nice -n "${NICE:-15}" go build -trimpath -tags netgo,osusergo \
-  -ldflags "$flags -linkmode external -extldflags -static" -o "$stage/" "$mod/cmd/chaos-daemon") \
-  || die "building chaos-daemon failed (see above; it needs gcc and the static libc, Debian libc6-dev)"
+log "controller-manager built in $(( $(date +%s) - t0 ))s"
+if [[ " ${binaries[*]} " == *" chaos-daemon "* ]]; then
+  log "building chaos-daemon (cgo, static)"
+  (cd "$dir" && CGO_ENABLED=1 nice -n "${NICE:-15}" go build -trimpath -tags netgo,osusergo \
+    -ldflags "$flags -linkmode external -extldflags -static" -o "$stage/" "$mod/cmd/chaos-daemon") \
+    || die "building chaos-daemon failed (see above; it needs gcc and the static libc, Debian libc6-dev)"
+fi
 for b in "${binaries[@]}"; do
   [ -x "$stage/$b" ] || die "the build produced no $b"
   out=$("$stage/$b" --version 2>&1 | head -1) || die "$b does not start: $out"
@@ -94,5 +100,5 @@ for b in "${binaries[@]}"; do
 done
 for b in "${binaries[@]}"; do mv -f "$stage/$b" "$cache/$b"; done
 sync_crds
-log "built in $(( $(date +%s) - t0 ))s: $(du -sh "$cache/${binaries[0]}" | cut -f1) controller-manager, $(du -sh "$cache/${binaries[1]}" | cut -f1) daemon"
+log "built in $(( $(date +%s) - t0 ))s: $(for b in "${binaries[@]}"; do printf '%s %s; ' "$b" "$(du -sh "$cache/$b" | cut -f1)"; done)"
 link
