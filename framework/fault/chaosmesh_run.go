@@ -134,34 +134,57 @@ func chaosObject(p *Plan, sel Selector) (runtime.Object, chaosmesh.Ref, error) {
 	return obj, chaosmesh.Ref{Kind: kind, Namespace: meta.Namespace, Name: meta.Name}, nil
 }
 
-func (c chaosImpl) Inject(ctx context.Context, t *Target, p *Plan, until time.Time, res *Result) error {
+// followed is a plan's Chaos Mesh object, its region's client, and a
+// watch of its status.
+type followed struct {
+	cm  *chaosmesh.Client
+	obj runtime.Object
+	ref chaosmesh.Ref
+	h   *chaosmesh.History
+}
+
+// follow starts watching the plan's object (which may not exist yet) and
+// records its history into res when done is called.
+func follow(ctx context.Context, t *Target, p *Plan, res *Result) (f *followed, done func(), err error) {
 	cm, err := t.ChaosMesh(p.Spec.Region)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	obj, ref, err := chaosObject(p, t.Workload)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	defer stop()
 	h, err := cm.Watch(wctx, ref)
 	if err != nil {
-		return fmt.Errorf("watch %s: %w", ref, err)
+		stop()
+		return nil, nil, fmt.Errorf("watch %s: %w", ref, err)
 	}
-	rec := res.chaosRecord(p.Spec.Region, ref)
-	defer func() { rec.History = h.Entries() }()
-	if _, err := cm.Apply(ctx, obj, t.Env.Name); err != nil {
+	f = &followed{cm: cm, obj: obj, ref: ref, h: h}
+	return f, func() {
+		rec := res.chaosRecord(p.Spec.Region, ref)
+		rec.History = appendNew(rec.History, h.Entries())
+		stop()
+	}, nil
+}
+
+func (c chaosImpl) Inject(ctx context.Context, t *Target, p *Plan, until time.Time, res *Result) error {
+	f, done, err := follow(ctx, t, p, res)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if _, err := f.cm.Apply(ctx, f.obj, t.Env.Name); err != nil {
 		return err
 	}
 	ictx, cancel := context.WithTimeout(ctx, min(DefaultChaosInjectTimeout, max(time.Until(until), time.Second)))
 	defer cancel()
-	if err := injected(ictx, h); err != nil {
-		return fmt.Errorf("Chaos Mesh did not inject %s: %w", ref, err)
+	if err := injected(ictx, f.h); err != nil {
+		return fmt.Errorf("Chaos Mesh did not inject %s: %w", f.ref, err)
 	}
 	if d, _ := Lookup(p.Spec.Kind); d.Instant {
 		// Nothing stays in effect (a killed pod is gone): remove the object now.
-		return deleteChaos(ctx, t, cm, ref, h)
+		return deleteChaos(ctx, t, f)
 	}
 	return nil
 }
@@ -194,23 +217,12 @@ func injected(ctx context.Context, h *chaosmesh.History) error {
 // targets (forcing the finalizer off when the controller cannot, which is
 // recorded), and adds what the status said to res.
 func (c chaosImpl) RevertInto(ctx context.Context, t *Target, p *Plan, res *Result) error {
-	cm, err := t.ChaosMesh(p.Spec.Region)
+	f, done, err := follow(ctx, t, p, res)
 	if err != nil {
 		return err
 	}
-	_, ref, err := chaosObject(p, t.Workload)
-	if err != nil {
-		return err
-	}
-	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	defer stop()
-	h, err := cm.Watch(wctx, ref)
-	if err != nil {
-		return fmt.Errorf("watch %s: %w", ref, err)
-	}
-	rec := res.chaosRecord(p.Spec.Region, ref)
-	defer func() { rec.History = appendNew(rec.History, h.Entries()) }()
-	return deleteChaos(ctx, t, cm, ref, h)
+	defer done()
+	return deleteChaos(ctx, t, f)
 }
 
 func (c chaosImpl) Revert(ctx context.Context, t *Target, p *Plan) error {
@@ -220,17 +232,17 @@ func (c chaosImpl) Revert(ctx context.Context, t *Target, p *Plan) error {
 // deleteChaos deletes ref and waits until it is gone; when Chaos Mesh cannot
 // recover its targets in time (no chaos-daemon), the finalizer is removed
 // and that is logged: the object must not outlive the run.
-func deleteChaos(ctx context.Context, t *Target, cm *chaosmesh.Client, ref chaosmesh.Ref, h *chaosmesh.History) error {
-	if err := cm.Delete(ctx, ref); err != nil {
-		t.log().Warn("Chaos Mesh did not recover the targets in time; removing its finalizer", "object", ref.String(), "err", err)
-		if ferr := cm.ForceDelete(ctx, ref); ferr != nil {
+func deleteChaos(ctx context.Context, t *Target, f *followed) error {
+	if err := f.cm.Delete(ctx, f.ref); err != nil {
+		t.log().Warn("Chaos Mesh did not recover the targets in time; removing its finalizer", "object", f.ref.String(), "err", err)
+		if ferr := f.cm.ForceDelete(ctx, f.ref); ferr != nil {
 			return errors.Join(err, ferr)
 		}
 	}
 	// The object is gone; let the watch record it (it may lag the API).
 	wctx, cancel := context.WithTimeout(ctx, DefaultDeleteSeen)
 	defer cancel()
-	_, _ = h.WaitFor(wctx, chaosmesh.EntryDeleted, "", "")
+	_, _ = f.h.WaitFor(wctx, chaosmesh.EntryDeleted, "", "")
 	return nil
 }
 

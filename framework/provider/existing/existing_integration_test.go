@@ -37,7 +37,6 @@ import (
 // `gameday up` and then drilled as clusters gameday did not create, each
 // with the real Chaos Mesh controller.
 type foreign struct {
-	t       *testing.T
 	bin     string
 	state   string
 	src     string                          // the sim environment's name
@@ -69,11 +68,11 @@ func (f *foreign) gameday(ctx context.Context, args ...string) (string, string, 
 	return out.String(), errb.String() + err.Error(), -1
 }
 
-func (f *foreign) must(ctx context.Context, args ...string) string {
-	f.t.Helper()
+func (f *foreign) must(t *testing.T, ctx context.Context, args ...string) string {
+	t.Helper()
 	out, errs, code := f.gameday(ctx, args...)
 	if code != 0 {
-		f.t.Fatalf("gameday %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errs)
+		t.Fatalf("gameday %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errs)
 	}
 	return out
 }
@@ -86,7 +85,6 @@ func repoRoot(t *testing.T) string {
 // topologyFile writes an existing topology over the foreign clusters; allow
 // lists the contexts it allow-lists itself.
 func (f *foreign) topologyFile(name string, kc map[string]string, allow ...string) string {
-	f.t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "apiVersion: gameday.io/v1alpha1\nkind: Topology\nmetadata: {name: %s}\nexisting:\n  url: %s\n", name, f.url)
 	if len(allow) > 0 {
@@ -102,22 +100,36 @@ func (f *foreign) topologyFile(name string, kc map[string]string, allow ...strin
 	}
 	p := filepath.Join(f.state, name+".yaml")
 	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
-		f.t.Fatal(err)
+		panic(err) // the test's own temporary directory
 	}
 	return p
 }
 
+// upAs adopts the clusters as environment name through the kubeconfigs kcs
+// (one per region, context "NAME-REGION"), allow-listing nothing.
+func (f *foreign) upAs(t *testing.T, ctx context.Context, name string, kcs map[string]string) {
+	t.Helper()
+	saved := f.ctx
+	f.ctx = map[string]string{}
+	for _, r := range f.regions {
+		f.ctx[r] = name + "-" + r
+	}
+	topo := f.topologyFile(name, kcs)
+	f.ctx = saved
+	f.must(t, ctx, "up", "--name", name, "--topology", topo)
+}
+
 // chaosObjects lists the Chaos Mesh objects of the kinds gameday applies in
 // the platform's namespace of every region.
-func (f *foreign) chaosObjects(ctx context.Context) []string {
-	f.t.Helper()
+func (f *foreign) chaosObjects(t *testing.T, ctx context.Context) []string {
+	t.Helper()
 	var out []string
 	for _, r := range f.regions {
 		for _, k := range []chaosmesh.Kind{chaosmesh.PodChaos, chaosmesh.NetworkChaos} {
 			gvr, _ := k.Resource()
 			list, err := f.dyn[r].Resource(gvr).Namespace(f.ns).List(ctx, metav1.ListOptions{})
 			if err != nil {
-				f.t.Fatalf("list %s in %s: %v", k, r, err)
+				t.Fatalf("list %s in %s: %v", k, r, err)
 			}
 			for _, it := range list.Items {
 				out = append(out, r+"/"+string(k)+"/"+it.GetName())
@@ -134,7 +146,7 @@ func setUp(t *testing.T, ctx context.Context) *foreign {
 			t.Skipf("bin/%s missing (make tools build): %v", n, err)
 		}
 	}
-	f := &foreign{t: t, bin: bin, state: t.TempDir(), src: fmt.Sprintf("src%d", os.Getpid()%100000),
+	f := &foreign{bin: bin, state: t.TempDir(), src: fmt.Sprintf("src%d", os.Getpid()%100000),
 		kc: map[string]string{}, ctx: map[string]string{}, kube: map[string]kubernetes.Interface{}, cm: map[string]*chaosmesh.Client{}, dyn: map[string]dynamic.Interface{}, ns: "ml-serving"}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -144,7 +156,7 @@ func setUp(t *testing.T, ctx context.Context) *foreign {
 		}
 	})
 	t0 := time.Now()
-	f.must(ctx, "up", "--name", f.src, "--profile", "fast")
+	f.must(t, ctx, "up", "--name", f.src, "--profile", "fast")
 	t.Logf("the clusters to drill: sim environment %s up in %s", f.src, time.Since(t0).Round(time.Millisecond))
 	var st struct {
 		URL     string `json:"url"`
@@ -152,14 +164,14 @@ func setUp(t *testing.T, ctx context.Context) *foreign {
 			Name string `json:"name"`
 		} `json:"regions"`
 	}
-	if err := json.Unmarshal([]byte(f.must(ctx, "status", "--name", f.src, "-o", "json")), &st); err != nil {
+	if err := json.Unmarshal([]byte(f.must(t, ctx, "status", "--name", f.src, "-o", "json")), &st); err != nil {
 		t.Fatal(err)
 	}
 	f.url = st.URL
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	for _, r := range st.Regions {
 		f.regions = append(f.regions, r.Name)
-		f.kc[r.Name] = strings.TrimSpace(f.must(ctx, "kubeconfig", "--name", f.src, "--region", r.Name))
+		f.kc[r.Name] = strings.TrimSpace(f.must(t, ctx, "kubeconfig", "--name", f.src, "--region", r.Name))
 		raw, err := clientcmd.LoadFromFile(f.kc[r.Name])
 		if err != nil {
 			t.Fatal(err)
@@ -211,7 +223,7 @@ func TestExistingClusters(t *testing.T) {
 	allow := f.ctx[f.regions[0]] + "," + f.ctx[f.regions[1]]
 
 	// An environment that allow-lists nothing: every fault is refused.
-	f.must(ctx, "up", "--name", "noallow", "--topology", f.topologyFile("noallow", f.kc))
+	f.must(t, ctx, "up", "--name", "noallow", "--topology", f.topologyFile("noallow", f.kc))
 	t.Run("without --allow-context every fault is refused", func(t *testing.T) {
 		for _, args := range [][]string{
 			{"pod-kill", "--region", primary},
@@ -223,20 +235,20 @@ func TestExistingClusters(t *testing.T) {
 				t.Errorf("inject %v: exit %d, want 2 naming the allow-list\n%s%s", args, code, out, errs)
 			}
 		}
-		if left := f.chaosObjects(ctx); len(left) > 0 {
+		if left := f.chaosObjects(t, ctx); len(left) > 0 {
 			t.Errorf("objects created by refused faults: %v", left)
 		}
 		assertNoCordon(t, ctx, f)
 	})
 
-	f.must(ctx, "up", "--name", "staging", "--topology", f.topologyFile("staging", f.kc), "--allow-context", allow)
+	f.must(t, ctx, "up", "--name", "staging", "--topology", f.topologyFile("staging", f.kc), "--allow-context", allow)
 	t.Run("up adopted the clusters without creating any", func(t *testing.T) {
-		kc := strings.TrimSpace(f.must(ctx, "kubeconfig", "--name", "staging", "--region", primary))
+		kc := strings.TrimSpace(f.must(t, ctx, "kubeconfig", "--name", "staging", "--region", primary))
 		out, err := exec.CommandContext(ctx, filepath.Join(f.bin, "kubectl"), "--kubeconfig", kc, "get", "nodes", "-L", topology.LabelZone).CombinedOutput()
 		if err != nil || !strings.Contains(string(out), primary+"-a") {
 			t.Fatalf("kubectl get nodes through the adopted kubeconfig: %v\n%s", err, out)
 		}
-		ls := f.must(ctx, "ls")
+		ls := f.must(t, ctx, "ls")
 		if !strings.Contains(ls, "staging") || !strings.Contains(ls, "existing") {
 			t.Errorf("gameday ls does not show the existing environment:\n%s", ls)
 		}
@@ -267,12 +279,32 @@ func TestExistingClusters(t *testing.T) {
 		}
 	})
 
+	t.Run("dry runs show what would be applied and change nothing", func(t *testing.T) {
+		out := f.must(t, ctx, "run", "--env", "staging", "--suite", "pdb", "--dry-run")
+		for _, want := range []string{"preflight of staging (provider existing)", "suite pdb, drill zone-drain", "cordon 3 node(s)", "revert: uncordon"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("run --dry-run does not say %q:\n%s", want, out)
+			}
+		}
+		out = f.must(t, ctx, "inject", "--name", "staging", "pod-kill", "--region", primary, "--dry-run")
+		if !strings.Contains(out, `chaos mesh: {"kind":"PodChaos"`) || !strings.Contains(out, "apply Chaos Mesh PodChaos "+f.ns+"/pod-kill-") {
+			t.Errorf("inject --dry-run does not show the PodChaos it would apply:\n%s", out)
+		}
+		if _, _, code := f.gameday(ctx, "run", "--env", "staging", "--suite", "zone", "--dry-run"); code != 2 {
+			t.Errorf("run --suite zone --dry-run: exit %d, want 2 (no chaos-daemon)", code)
+		}
+		if left := f.chaosObjects(t, ctx); len(left) > 0 {
+			t.Errorf("objects created by dry runs: %v", left)
+		}
+		assertNoCordon(t, ctx, f)
+	})
+
 	t.Run("zone outage is refused without chaos-daemon, nothing applied", func(t *testing.T) {
 		_, errs, code := f.gameday(ctx, "inject", "--name", "staging", "zone-outage", "--region", primary, "--zone", primary+"-a", "--duration", "20s")
 		if code != 2 || !strings.Contains(errs, "needs chaos-daemon on the nodes it targets") {
 			t.Errorf("exit %d, want 2 naming chaos-daemon:\n%s", code, errs)
 		}
-		if left := f.chaosObjects(ctx); len(left) > 0 {
+		if left := f.chaosObjects(t, ctx); len(left) > 0 {
 			t.Errorf("objects left: %v", left)
 		}
 	})
@@ -283,7 +315,7 @@ func TestExistingClusters(t *testing.T) {
 			t.Fatalf("pods: %v", err)
 		}
 		victim := pods.Items[0]
-		out := f.must(ctx, "inject", "--name", "staging", "pod-kill", "--region", primary, "--pod", victim.Name)
+		out := f.must(t, ctx, "inject", "--name", "staging", "pod-kill", "--region", primary, "--pod", victim.Name)
 		t.Logf("inject pod-kill:\n%s", out)
 		err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
 			p, err := f.kube[primary].CoreV1().Pods(f.ns).Get(ctx, victim.Name, metav1.GetOptions{})
@@ -303,7 +335,7 @@ func TestExistingClusters(t *testing.T) {
 				} `json:"chaosMesh"`
 			} `json:"result"`
 		}
-		if err := json.Unmarshal([]byte(f.must(ctx, "faults", "--name", "staging", "-o", "json")), &entries); err != nil {
+		if err := json.Unmarshal([]byte(f.must(t, ctx, "faults", "--name", "staging", "-o", "json")), &entries); err != nil {
 			t.Fatal(err)
 		}
 		if len(entries) != 1 || len(entries[0].Result.ChaosMesh) != 1 {
@@ -313,7 +345,7 @@ func TestExistingClusters(t *testing.T) {
 		if !strings.Contains(entries[0].Result.ChaosMesh[0].Object, "PodChaos "+f.ns+"/pod-kill-") || !strings.Contains(h, "AllInjected True") || !strings.Contains(h, "deleted") {
 			t.Errorf("journalled object %s with history %s, want AllInjected then deleted", entries[0].Result.ChaosMesh[0].Object, h)
 		}
-		if left := f.chaosObjects(ctx); len(left) > 0 {
+		if left := f.chaosObjects(t, ctx); len(left) > 0 {
 			t.Errorf("objects left after the pod-kill: %v", left)
 		}
 	})
@@ -335,7 +367,7 @@ func TestExistingClusters(t *testing.T) {
 		if code != 2 || !strings.Contains(out, "kubectl label namespace "+f.ns+" gameday.io/chaos=enabled") {
 			t.Errorf("preflight: exit %d, want 2 with the fix:\n%s", code, out)
 		}
-		if left := f.chaosObjects(ctx); len(left) > 0 {
+		if left := f.chaosObjects(t, ctx); len(left) > 0 {
 			t.Errorf("objects left: %v", left)
 		}
 	})
@@ -404,24 +436,20 @@ func TestExistingClusters(t *testing.T) {
 		if _, err := f.cm[primary].Apply(ctx, pc, "staging"); err != nil {
 			t.Fatal(err)
 		}
-		out := f.must(ctx, "recover", "--name", "staging")
+		out := f.must(t, ctx, "recover", "--name", "staging")
 		t.Logf("recover:\n%s", out)
-		if left := f.chaosObjects(ctx); len(left) > 0 {
+		if left := f.chaosObjects(t, ctx); len(left) > 0 {
 			t.Errorf("Chaos Mesh objects left after recover: %v", left)
 		}
 		assertNoCordon(t, ctx, f)
 	})
 
 	t.Run("RBAC: preflight names the permission a user lacks", func(t *testing.T) {
-		kcs, contexts := map[string]string{}, map[string]string{}
+		kcs := map[string]string{}
 		for _, r := range f.regions {
-			kcs[r], contexts[r] = limitedKubeconfig(t, ctx, f, r), "limited-"+r
+			kcs[r] = limitedKubeconfig(t, ctx, f, r)
 		}
-		saved := f.ctx
-		f.ctx = contexts
-		topo := f.topologyFile("limited", kcs)
-		f.ctx = saved
-		f.must(ctx, "up", "--name", "limited", "--topology", topo)
+		f.upAs(t, ctx, "limited", kcs)
 		out, _, code := f.gameday(ctx, "preflight", "--name", "limited", "--fault", "pod-kill")
 		t.Logf("preflight as a read-only ServiceAccount:\n%s", out)
 		if code != 2 || !strings.Contains(out, "cannot create podchaos.chaos-mesh.org in "+f.ns) {
@@ -434,7 +462,7 @@ func TestExistingClusters(t *testing.T) {
 
 	t.Run("the README's ClusterRole is enough", func(t *testing.T) {
 		manifest := filepath.Join(repoRoot(t), "docs", "existing", "rbac.yaml")
-		kcs, contexts := map[string]string{}, map[string]string{}
+		kcs := map[string]string{}
 		for _, r := range f.regions {
 			if out, err := exec.CommandContext(ctx, filepath.Join(f.bin, "kubectl"), "--kubeconfig", f.kc[r], "apply", "-f", manifest).CombinedOutput(); err != nil {
 				t.Fatalf("kubectl apply -f %s in %s: %v\n%s", manifest, r, err, out)
@@ -442,13 +470,9 @@ func TestExistingClusters(t *testing.T) {
 			t.Cleanup(func() {
 				_ = exec.Command(filepath.Join(f.bin, "kubectl"), "--kubeconfig", f.kc[r], "delete", "--wait=false", "-f", manifest).Run()
 			})
-			kcs[r], contexts[r] = saKubeconfig(t, ctx, f, r, "gameday", "gameday", "documented-"+r), "documented-"+r
+			kcs[r] = saKubeconfig(t, ctx, f, r, "gameday", "gameday", "documented-"+r)
 		}
-		saved := f.ctx
-		f.ctx = contexts
-		topo := f.topologyFile("documented", kcs)
-		f.ctx = saved
-		f.must(ctx, "up", "--name", "documented", "--topology", topo)
+		f.upAs(t, ctx, "documented", kcs)
 		out, _, _ := f.gameday(ctx, "preflight", "--name", "documented", "--fault", "pod-kill,zone-outage,drain")
 		t.Logf("preflight as the documented ServiceAccount:\n%s", out)
 		for _, r := range f.regions {
@@ -462,9 +486,9 @@ func TestExistingClusters(t *testing.T) {
 
 	t.Run("down forgets the clusters and leaves them running", func(t *testing.T) {
 		for _, env := range []string{"staging", "noallow", "limited", "documented"} {
-			f.must(ctx, "down", "--name", env)
+			f.must(t, ctx, "down", "--name", env)
 		}
-		if left := f.chaosObjects(ctx); len(left) > 0 {
+		if left := f.chaosObjects(t, ctx); len(left) > 0 {
 			t.Errorf("objects left: %v", left)
 		}
 		nodes, err := f.kube[primary].CoreV1().Nodes().List(ctx, metav1.ListOptions{})
