@@ -190,13 +190,9 @@ func (d *drill) run(ctx context.Context) error {
 	for _, w := range env.Workloads {
 		d.res.Drill.Targets.Workloads = append(d.res.Drill.Targets.Workloads, w.Name())
 	}
-	// Pod faults pick from one workload's pods (the entry by default);
-	// node, zone and region faults take whatever runs there.
-	target := env.Target
-	if d.s.Fault.Workload != "" || d.spec.Kind == fault.PodKill {
-		if target, err = env.faultTarget(d.s.Fault.Workload); err != nil {
-			return err
-		}
+	target, err := d.target()
+	if err != nil {
+		return err
 	}
 	plan, err := fault.Prepare(ctx, target, d.spec)
 	if err != nil {
@@ -280,6 +276,34 @@ func s(v Duration, def time.Duration) time.Duration {
 		return v.D()
 	}
 	return def
+}
+
+// target is what the drill's fault runs against: pod faults pick from one
+// workload's pods (the entry by default); node, zone and region faults take
+// whatever runs there.
+func (d *drill) target() (*fault.Target, error) {
+	if d.s.Fault.Workload != "" || d.spec.Kind == fault.PodKill {
+		return d.env.faultTarget(d.s.Fault.Workload)
+	}
+	return d.env.Target, nil
+}
+
+// PlanFault resolves a scenario's fault against the environment and plans
+// it as its drill would (targets, steps, revert, the Chaos Mesh object)
+// without changing anything; nil for a scenario without a fault.
+func PlanFault(ctx context.Context, env *Env, s *Scenario) (*fault.Plan, error) {
+	if s.Fault.Kind == "" {
+		return nil, nil
+	}
+	d := &drill{env: env, s: s, log: env.Logger}
+	if err := d.resolveFault(ctx); err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", s.Name, err)
+	}
+	t, err := d.target()
+	if err != nil {
+		return nil, err
+	}
+	return fault.Prepare(ctx, t, d.spec)
 }
 
 // resolveFault turns the scenario's fault into a concrete spec.

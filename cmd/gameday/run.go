@@ -20,6 +20,7 @@ func newRunCmd() *cobra.Command {
 	var (
 		o       app.Options
 		profile string
+		dryRun  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "run",
@@ -59,6 +60,9 @@ objectives "not measured"; the fault is reverted and the report written.`,
 			}
 			warnOrphans(cmd)
 			o.Profile, o.Store, o.Out, o.Logger = p, store(), cmd.ErrOrStderr(), framework.Logger(cmd.Context())
+			if dryRun {
+				return app.DryRun(cmd.Context(), o, cmd.OutOrStdout())
+			}
 			out, err := app.Run(cmd.Context(), o)
 			if out != nil && out.Evidence != nil {
 				printVerdict(cmd.OutOrStdout(), out.Evidence)
@@ -84,6 +88,7 @@ objectives "not measured"; the fault is reverted and the report written.`,
 		},
 	}
 	f := cmd.Flags()
+	f.BoolVar(&dryRun, "dry-run", false, "with --env: run the preflight (existing clusters) and print every drill's fault plan (targets, steps, revert, the Chaos Mesh object) without injecting anything")
 	f.StringSliceVar(&o.Suites, "suite", []string{"all"}, "suites to run: zone, node, storage, region, pdb, rpo, all (repeat or comma-separate)")
 	f.StringVar(&profile, "profile", string(framework.DefaultProfile), "timing profile of a created environment: production or fast")
 	f.StringVar(&o.Platform, "platform", "", `manifests of a created environment: reference (default), remediated, second, or a path`)

@@ -34,10 +34,19 @@ nodes, as local processes on loopback. State lives in $GAMEDAY_STATE_DIR
 did not finish, its leftovers are removed first. On failure everything created
 is torn down, unless --retain.
 
+A topology that names each region's cluster (regions[].cluster.context, and an
+existing section with the URL clients call) adopts clusters gameday did not
+create instead (provider existing): nothing is created in them, the preflight
+checks what every drill needs, and faults touch them only when their contexts
+are allow-listed (--allow-context or existing.allowContexts) and the platform's
+namespace is labelled gameday.io/chaos=enabled. See README "Drilling an
+existing cluster".
+
 Providers (--provider):
 ` + providerHelp(),
 		Example: `  gameday up --name demo --profile fast
-  kubectl --kubeconfig "$(gameday kubeconfig --name demo --region europe-west1)" get nodes`,
+  kubectl --kubeconfig "$(gameday kubeconfig --name demo --region europe-west1)" get nodes
+  gameday up --name staging --topology staging.yaml --allow-context staging-us,staging-eu`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p, err := framework.ParseProfile(profile)

@@ -376,3 +376,48 @@ func mergeReports(raw string) (jsonPath, junitPath string, err error) {
 
 // timeSince is time.Since, with the monotonic clock.
 func timeSince(t time.Time) time.Duration { return time.Since(t) }
+
+// DryRun plans the suites' faults against environment o.Env as their drills
+// would and prints each plan (targets, steps, revert and, on existing
+// clusters, the Chaos Mesh object) to w, after the same preflight Run does
+// on clusters gameday does not own. Nothing is injected or changed.
+func DryRun(ctx context.Context, o Options, w io.Writer) error {
+	suites, err := o.complete()
+	if err != nil {
+		return err
+	}
+	if o.Env == "" {
+		return fmt.Errorf("--dry-run plans against an environment: name it with --env (gameday up first): %w", framework.ErrInvalid)
+	}
+	rec, err := o.Store.Load(o.Env)
+	if err != nil {
+		return err
+	}
+	if rec.Provider == provider.Existing {
+		o.Out = w
+		if err := o.preflight(ctx, o.Env, suites); err != nil {
+			return err
+		}
+	}
+	env, err := scenarios.Connect(o.Store, o.Env, o.Logger)
+	if err != nil {
+		return err
+	}
+	for _, suite := range suites {
+		s, err := scenarios.Builtin(scenarios.Suites[suite])
+		if err != nil {
+			return err
+		}
+		p, err := scenarios.PlanFault(ctx, env, s)
+		if err != nil {
+			return fmt.Errorf("suite %s: %w", suite, err)
+		}
+		fmt.Fprintf(w, "\nsuite %s, drill %s:\n", suite, s.Name)
+		if p == nil {
+			fmt.Fprintln(w, "  no fault (the drill measures without injecting one)")
+			continue
+		}
+		p.Print(w)
+	}
+	return nil
+}
