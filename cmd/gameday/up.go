@@ -100,7 +100,13 @@ func newDownCmd() *cobra.Command {
 		Use:   "down",
 		Short: "Delete an environment and everything it started",
 		Long: `Stop every process the environment started, delete its clusters and remove its
-state directory. Deleting an environment that does not exist succeeds.`,
+state directory. Deleting an environment that does not exist succeeds.
+
+For existing clusters (provider existing) nothing is deleted but what gameday
+left there: open faults are reverted (cordons lifted, Chaos Mesh objects
+deleted) and every Chaos Mesh object labelled with the environment is removed;
+then the clusters are forgotten. If that cannot be done (a cluster does not
+answer), the state is kept and down says why: retry when it answers.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if orphans {
