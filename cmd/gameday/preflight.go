@@ -8,7 +8,6 @@ import (
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/fault"
-	"gameday.io/gameday/framework/preflight"
 	"gameday.io/gameday/scenarios"
 )
 
@@ -59,12 +58,9 @@ Exits 0 when everything passed, 2 when anything is missing (nothing is touched).
 			if err != nil {
 				return err
 			}
-			rep, refused, err := e.Preflight(cmd.Context(), kinds)
+			rep, err := e.Preflight(cmd.Context(), kinds)
 			if err != nil {
 				return err
-			}
-			for _, r := range refused {
-				rep.Checks = append(rep.Checks, preflight.Check{Name: "fault", Detail: "refused: " + r})
 			}
 			if out.format == "json" {
 				if err := writeJSON(cmd.OutOrStdout(), rep); err != nil {

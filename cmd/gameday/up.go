@@ -164,7 +164,7 @@ func adoptionPreflight(cmd *cobra.Command, name string) error {
 	if err != nil {
 		return err
 	}
-	rep, _, err := e.Preflight(cmd.Context(), nil)
+	rep, err := e.Preflight(cmd.Context(), nil)
 	if err == nil {
 		err = rep.Error()
 	}

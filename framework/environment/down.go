@@ -39,25 +39,27 @@ func Down(ctx context.Context, store Store, name string, log *slog.Logger) error
 	if rec.Provider == provider.Existing && rec.Phase == PhaseReady {
 		// On clusters gameday does not own, what it created there is the
 		// faults' objects and cordons: undo them before forgetting.
-		if err := revertLeftovers(tctx, store, name, log); err != nil {
+		done, err := RevertLeftovers(tctx, store, name, log)
+		for _, f := range done {
+			log.Warn("reverted a fault left in effect", "env", name, "fault", f.ID)
+		}
+		if err != nil {
 			return fmt.Errorf("environment %s: undo what gameday left in the clusters before forgetting them (state kept): %w", name, err)
 		}
 	}
 	return teardown(tctx, store, rec, log)
 }
 
-// revertLeftovers reverts the journal's open faults and deletes the Chaos
-// Mesh objects labelled with the environment.
-func revertLeftovers(ctx context.Context, store Store, name string, log *slog.Logger) error {
+// RevertLeftovers reverts the faults the environment's journal says may
+// still be in effect (fault.Recover: on clusters gameday does not own, also
+// the Chaos Mesh objects labelled with the environment) and returns those it
+// reverted.
+func RevertLeftovers(ctx context.Context, store Store, name string, log *slog.Logger) ([]*fault.Entry, error) {
 	e, err := Open(store, name, log)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	done, err := fault.Recover(ctx, e.FaultTarget(FaultOptions{}))
-	for _, f := range done {
-		log.Warn("reverted a fault left in effect", "env", name, "fault", f.ID)
-	}
-	return err
+	return fault.Recover(ctx, e.FaultTarget(FaultOptions{}))
 }
 
 // teardown deletes what rec records, concurrently, then the state directory.

@@ -16,11 +16,11 @@ import (
 // run on the environment's clusters: reachable, the namespace opted in, the
 // workload under test with its PodDisruptionBudget and Services, the API
 // permissions measuring and the faults need (SelfSubjectAccessReviews), Chaos
-// Mesh and chaos-daemon where the faults use them, and the clocks. Kinds the
-// provider cannot carry out are returned as refusals, one line each.
-func (e *Env) Preflight(ctx context.Context, kinds []fault.Kind, opts ...preflight.Option) (preflight.Report, []string, error) {
+// Mesh and chaos-daemon where the faults use them, and the clocks. A kind
+// the provider cannot carry out is a failed check "fault" of its own.
+func (e *Env) Preflight(ctx context.Context, kinds []fault.Kind, opts ...preflight.Option) (preflight.Report, error) {
 	if len(e.Workloads) == 0 {
-		return preflight.Report{}, nil, fmt.Errorf("environment %s: the platform has no workload to check", e.Record.Name)
+		return preflight.Report{}, fmt.Errorf("environment %s: the platform has no workload to check", e.Record.Name)
 	}
 	w := e.Workloads[0]
 	target := e.FaultTarget(FaultOptions{})
@@ -32,11 +32,11 @@ func (e *Env) Preflight(ctx context.Context, kinds []fault.Kind, opts ...preflig
 	for _, r := range e.Record.Regions {
 		cfg, err := clientcmd.BuildConfigFromFlags("", r.Kubeconfig)
 		if err != nil {
-			return preflight.Report{}, nil, fmt.Errorf("region %s: load kubeconfig %s: %w", r.Name, r.Kubeconfig, err)
+			return preflight.Report{}, fmt.Errorf("region %s: load kubeconfig %s: %w", r.Name, r.Kubeconfig, err)
 		}
 		dyn, err := dynamic.NewForConfig(cfg)
 		if err != nil {
-			return preflight.Report{}, nil, fmt.Errorf("region %s: %w", r.Name, err)
+			return preflight.Report{}, fmt.Errorf("region %s: %w", r.Name, err)
 		}
 		pr := preflight.Region{
 			Name: r.Name, Client: e.Clients[r.Name], Dynamic: dyn, Config: cfg,
@@ -52,5 +52,9 @@ func (e *Env) Preflight(ctx context.Context, kinds []fault.Kind, opts ...preflig
 		}
 		regions = append(regions, pr)
 	}
-	return preflight.Run(ctx, regions, opts...), needs.Refused, nil
+	rep := preflight.Run(ctx, regions, opts...)
+	for _, r := range needs.Refused {
+		rep.Checks = append(rep.Checks, preflight.Check{Name: "fault", Detail: "refused: " + r})
+	}
+	return rep, nil
 }

@@ -20,8 +20,6 @@ import (
 	"gameday.io/gameday/framework"
 	"gameday.io/gameday/framework/environment"
 	"gameday.io/gameday/framework/evidence"
-	"gameday.io/gameday/framework/fault"
-	"gameday.io/gameday/framework/preflight"
 	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/scenarios"
 )
@@ -235,12 +233,9 @@ func (o *Options) preflight(ctx context.Context, name string, suites []string) e
 	if err != nil {
 		return err
 	}
-	rep, refused, err := e.Preflight(ctx, kinds)
+	rep, err := e.Preflight(ctx, kinds)
 	if err != nil {
 		return err
-	}
-	for _, r := range refused {
-		rep.Checks = append(rep.Checks, preflight.Check{Name: "fault", Detail: "refused: " + r})
 	}
 	fmt.Fprintf(o.Out, "preflight of %s (provider %s):\n", name, e.Record.Provider)
 	rep.Print(o.Out)
@@ -266,11 +261,7 @@ func harnessFailed(path string) bool {
 func (o *Options) recoverFaults(ctx context.Context, name string) error {
 	// Each revert is bounded by the environment's profile (Timeouts.Revert).
 	rctx := context.WithoutCancel(ctx)
-	e, err := environment.Open(o.Store, name, o.Logger)
-	if err != nil {
-		return fmt.Errorf("revert the faults a broken suite left in %s: %w", name, err)
-	}
-	done, err := fault.Recover(rctx, e.FaultTarget(environment.FaultOptions{}))
+	done, err := environment.RevertLeftovers(rctx, o.Store, name, o.Logger)
 	for _, f := range done {
 		o.Logger.Warn("reverted a fault a broken suite left", "env", name, "fault", f.ID, "kind", f.Spec.Kind)
 	}
