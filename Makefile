@@ -15,7 +15,7 @@ LDFLAGS := -X gameday.io/gameday/framework.Version=$(VERSION) -X gameday.io/game
 PKGS     = $(shell $(GO) list ./... | grep -v /suites/)
 export PATH := $(BIN):$(PATH)
 
-.PHONY: help demo test test-short build tools chromium bench drill vet fmt clean
+.PHONY: help demo test test-short build tools kind-images chromium bench drill vet fmt clean
 
 help: ## show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -27,7 +27,7 @@ demo: tools build ## set up and run the zone-outage drill on a fresh sim environ
 	echo; echo "The drill ran. A FAIL verdict is the reference architecture's finding (see 'Why it failed'), not a broken demo."; \
 	echo "Open the report: $(REPORTS)/demo/report.html"
 
-test: tools build chromium ## unit and integration tests, fast-profile drills (~20 min on 2 cores)
+test: tools kind-images build chromium ## unit and integration tests, fast-profile drills (~20 min on 2 cores)
 	$(GO) vet $(PKGS)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	$(GO) test -count=1 -p 1 -timeout 80m $(PKGS)
@@ -46,12 +46,15 @@ tools: ## build the pinned control plane, etcd, kwok, versitygw, the monitoring 
 	./hack/build-monitoring.sh
 	CHAOS_MESH_DAEMON=0 ./hack/chaos-mesh/build.sh
 
+kind-images: ## a Docker engine (installed and started if missing) and the kind node and inference images, built offline (cached per user)
+	./hack/kind/build-images.sh
+
 chromium: ## install Debian's chromium for the report rendering tests
 	./hack/ensure-chromium.sh
 
 bench: tools build ## benchmarks: load harness vs raw Vegeta, data-plane latency, bring-up times
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./framework/load/... ./framework/dataplane/... ./framework/traffic/... ./reports/...
-	$(GO) test -run '^$$' -bench . -benchtime=1x -timeout 60m ./framework/environment/ ./framework/monitoring/
+	$(GO) test -run '^$$' -bench . -benchtime=1x -timeout 60m ./framework/environment/ ./framework/monitoring/ ./framework/provider/kind/
 
 drill: tools build ## every drill with the production profile (Kubernetes' default timings; ~1 h)
 	$(BIN)/gameday run --suite all --profile production --report-dir $(REPORTS)/drill

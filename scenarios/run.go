@@ -1,14 +1,13 @@
 package scenarios
 
 import (
-	"gameday.io/gameday/framework/measure/objectives"
-
 	"context"
 	"fmt"
 	"sort"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"gameday.io/gameday/fixtures"
 	"gameday.io/gameday/framework"
@@ -17,9 +16,11 @@ import (
 	"gameday.io/gameday/framework/fault"
 	"gameday.io/gameday/framework/load"
 	"gameday.io/gameday/framework/measure"
+	"gameday.io/gameday/framework/measure/objectives"
 	"gameday.io/gameday/framework/sensor"
 	"gameday.io/gameday/framework/supervise"
 	"gameday.io/gameday/framework/timer"
+	"gameday.io/gameday/framework/topology"
 )
 
 // ReportEntry is the name of the Ginkgo report entry in which suites attach
@@ -338,6 +339,13 @@ func (d *drill) resolveFault(ctx context.Context) error {
 		if spec.Node = busiestNode(pods); spec.Node == "" {
 			return fmt.Errorf("pick the busiest node in %s: no pod of the workloads under test is bound to a node", region)
 		}
+		// The fault names nodes as the topology does (kind's nodes are
+		// named after their containers).
+		n, err := d.env.Clients[region].CoreV1().Nodes().Get(ctx, spec.Node, metav1.GetOptions{})
+		if err != nil {
+			return fmt.Errorf("pick the busiest node in %s: %w", region, err)
+		}
+		spec.Node = topology.NodeName(n.Labels, n.Name)
 	}
 	d.spec = spec
 	d.alertPlan = d.planAlerts(ctx)

@@ -68,7 +68,8 @@ func newAgentCmd() *cobra.Command {
 			serveErr := make(chan error, 1)
 			go func() { serveErr <- a.Serve(ctx, l) }()
 			st := a.Status()
-			info := environment.AgentInfo{PID: os.Getpid(), ControlURL: "http://" + l.Addr().String(), URL: st.URL, Regions: map[string]environment.RegionURLs{}}
+			info := environment.AgentInfo{PID: os.Getpid(), ControlURL: "http://" + l.Addr().String(), URL: st.URL, Regions: map[string]environment.RegionURLs{},
+				ModelBucket: a.Buckets().Model}
 			for _, r := range st.Regions {
 				info.Regions[r.Name] = environment.RegionURLs{Gateway: r.GatewayURL, Storage: r.StorageURL, StorageBackend: r.StorageBackendURL}
 			}

@@ -34,6 +34,13 @@ nodes, as local processes on loopback. State lives in $GAMEDAY_STATE_DIR
 did not finish, its leftovers are removed first. On failure everything created
 is torn down, unless --retain.
 
+The kind provider creates one kind cluster per region instead (Docker, real
+kubelets v1.37.2, one node container per topology node, nodes advertising
+nvidia.com/gpu): the platform's pods run as real containers of gameday's
+inference server, probed by the kubelet, and a lost node is a paused
+container. It needs a Docker engine and the images ` + "`make kind-images`" + ` builds
+(hack/kind/ensure-docker.sh starts an engine on a machine without one).
+
 A topology that names each region's cluster (regions[].cluster.context, and an
 existing section with the URL clients call) adopts clusters gameday did not
 create instead (provider existing): nothing is created in them, the preflight
@@ -46,6 +53,7 @@ Providers (--provider):
 ` + providerHelp(),
 		Example: `  gameday up --name demo --profile fast
   kubectl --kubeconfig "$(gameday kubeconfig --name demo --region europe-west1)" get nodes
+  gameday up --name k --provider kind --profile fast
   gameday up --name staging --topology staging.yaml --allow-context staging-us,staging-eu`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -103,6 +103,11 @@ func StartAgent(ctx context.Context, cfg AgentConfig) (a *Agent, err error) {
 	if cfg.Provider == nil {
 		return nil, fmt.Errorf("data plane: no provider: %w", framework.ErrInvalid)
 	}
+	if cp, ok := cfg.Provider.(provider.ContainerPods); ok && cfg.HostAddress == "" {
+		if cfg.HostAddress, err = cp.HostAddress(ctx); err != nil {
+			return nil, fmt.Errorf("data plane: where %s's pods reach this machine: %w", cfg.Provider.Name(), err)
+		}
+	}
 	if cfg.HostAddress == "" {
 		cfg.HostAddress = "127.0.0.1"
 	}
@@ -175,7 +180,7 @@ func (a *Agent) startRegion(ctx, runCtx context.Context, index int, r framework.
 	if err != nil {
 		return rp, err
 	}
-	if err := rp.cache.Start(0); err != nil {
+	if err := rp.cache.StartAt(a.cfg.HostAddress, 0); err != nil {
 		return rp, err
 	}
 	st, err := rp.server.Store(30 * time.Second)
@@ -328,6 +333,9 @@ func (a *Agent) region(name string) (*regionPlane, error) {
 
 // URL is the global inference endpoint.
 func (a *Agent) URL() string { return a.lb.URL() }
+
+// Buckets are the platform's model and backup buckets the data plane serves.
+func (a *Agent) Buckets() storage.Buckets { return a.cfg.Buckets }
 
 // Close stops the data plane: every inference server, gateway, cache and
 // storage server.

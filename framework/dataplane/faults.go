@@ -198,6 +198,13 @@ func (t *faultTable) expire(ctx context.Context, a *Agent) {
 					rp.pods.Expire(ctx, now)
 				}
 			}
+			if ex, ok := a.cfg.Provider.(provider.NodeExpirer); ok {
+				if woke, err := ex.ExpireNodes(ctx, now); err != nil {
+					a.log.Error("bring back nodes whose fault ran out", "err", err)
+				} else if len(woke) > 0 {
+					a.log.Info("nodes back after their fault ran out", "nodes", woke)
+				}
+			}
 			t.mu.Lock()
 			for id, f := range t.active {
 				if now.After(f.Until) {

@@ -27,6 +27,8 @@ type AgentInfo struct {
 	ControlURL string                `json:"controlURL"`
 	URL        string                `json:"url"`
 	Regions    map[string]RegionURLs `json:"regions"`
+	// ModelBucket is the bucket the data plane seeded with the model.
+	ModelBucket string `json:"modelBucket,omitempty"`
 }
 
 // RegionURLs are one region's data-plane endpoints.

@@ -17,11 +17,30 @@ import (
 	"gameday.io/gameday/framework/provider"
 )
 
-// deployPlatform applies the adapted manifests to every region, starts the
-// data-plane agent and waits until every region's inference Deployment is
-// Ready through real probes.
+// deployPlatform starts the data-plane agent, applies the adapted manifests
+// to every region and waits until every region's inference Deployment is
+// Ready through real probes. The agent starts first: a provider whose pods
+// are real containers writes where they reach the region's model storage
+// into the manifests.
 func deployPlatform(ctx context.Context, s Store, rec *Record, prov provider.Provider, p *fixtures.Platform, t framework.Timeouts, log *slog.Logger) error {
 	m, adapts, err := platform.Prepare(p)
+	if err != nil {
+		return err
+	}
+	log.Info("starting the data plane", "regions", len(rec.Regions))
+	info, err := startAgent(ctx, s, rec, filepath.Join(rec.BinDir, "gameday"), t)
+	if err != nil {
+		return err
+	}
+	rec.URL, rec.AgentURL = info.URL, info.ControlURL
+	for i := range rec.Regions {
+		u := info.Regions[rec.Regions[i].Name]
+		rec.Regions[i].GatewayURL, rec.Regions[i].StorageURL, rec.Regions[i].StorageBackendURL = u.Gateway, u.Storage, u.StorageBackend
+	}
+	if err := s.Save(rec); err != nil {
+		return err
+	}
+	creds, err := s.LoadCredentials(rec.Name)
 	if err != nil {
 		return err
 	}
@@ -30,7 +49,10 @@ func deployPlatform(ctx context.Context, s Store, rec *Record, prov provider.Pro
 	for i, r := range rec.Regions {
 		perRegion[i] = m.DeepCopy()
 		if a, ok := prov.(provider.PlatformAdapter); ok {
-			more, err := a.Adapt(perRegion[i], r.Name)
+			more, err := a.Adapt(perRegion[i], provider.AdaptInput{
+				Region: r.Name, Timeouts: t, StorageURL: r.StorageURL, ModelBucket: info.ModelBucket,
+				AccessKey: creds.AccessKey, SecretKey: creds.SecretKey,
+			})
 			if err != nil {
 				return fmt.Errorf("adapt the platform for %s in region %s: %w", prov.Name(), r.Name, err)
 			}
@@ -56,19 +78,7 @@ func deployPlatform(ctx context.Context, s Store, rec *Record, prov provider.Pro
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	log.Info("platform applied; starting the data plane", "regions", len(rec.Regions))
-	info, err := startAgent(ctx, s, rec, filepath.Join(rec.BinDir, "gameday"), t)
-	if err != nil {
-		return err
-	}
-	rec.URL, rec.AgentURL = info.URL, info.ControlURL
-	for i := range rec.Regions {
-		u := info.Regions[rec.Regions[i].Name]
-		rec.Regions[i].GatewayURL, rec.Regions[i].StorageURL, rec.Regions[i].StorageBackendURL = u.Gateway, u.Storage, u.StorageBackend
-	}
-	if err := s.Save(rec); err != nil {
-		return err
-	}
+	log.Info("platform applied", "regions", len(rec.Regions))
 	start := time.Now()
 	g, gctx = errgroup.WithContext(ctx)
 	for _, r := range rec.Regions {

@@ -111,7 +111,7 @@ func TestUpDefaultEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := prov.(provider.PlatformAdapter).Adapt(m, primary.Name); err != nil {
+	if _, err := prov.(provider.PlatformAdapter).Adapt(m, provider.AdaptInput{Region: primary.Name}); err != nil {
 		t.Fatal(err)
 	}
 	delete(m.Deployments[0].Spec.Template.Labels, "gameday.io/dataplane")

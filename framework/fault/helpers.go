@@ -34,7 +34,7 @@ func nodesOf(ctx context.Context, c kubernetes.Interface, s Spec) ([]corev1.Node
 	var out []corev1.Node
 	for _, n := range list.Items {
 		switch {
-		case s.Node != "" && n.Name != s.Node:
+		case s.Node != "" && n.Name != s.Node && topology.NodeName(n.Labels, n.Name) != s.Node:
 		case s.Node == "" && s.Zone != "" && n.Labels[topology.LabelZone] != s.Zone:
 		default:
 			out = append(out, n)

@@ -33,6 +33,8 @@ type Manifests struct {
 	PDBs        []*policyv1.PodDisruptionBudget
 	Services    []*corev1.Service
 	ConfigMaps  []*corev1.ConfigMap
+	// Secrets are added by providers (kind: the model storage credentials).
+	Secrets []*corev1.Secret
 }
 
 // DeepCopy returns an independent copy (each region adapts its own).
@@ -52,6 +54,9 @@ func (m *Manifests) DeepCopy() *Manifests {
 	}
 	for _, o := range m.ConfigMaps {
 		out.ConfigMaps = append(out.ConfigMaps, o.DeepCopy())
+	}
+	for _, o := range m.Secrets {
+		out.Secrets = append(out.Secrets, o.DeepCopy())
 	}
 	return out
 }

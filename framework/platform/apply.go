@@ -30,6 +30,14 @@ func Apply(ctx context.Context, c kubernetes.Interface, m *Manifests) error {
 	}
 	opts := metav1.CreateOptions{}
 	var steps []step
+	// Secrets first: the pods of the Deployments read them at start.
+	for _, sec := range m.Secrets {
+		steps = append(steps, step{what: "Secret/" + sec.Name,
+			create: func() error {
+				_, err := c.CoreV1().Secrets(sec.Namespace).Create(ctx, sec, opts)
+				return err
+			}})
+	}
 	for _, d := range m.Deployments {
 		steps = append(steps, step{"Deployment/" + d.Name,
 			func() error {

@@ -64,7 +64,36 @@ type ControlPlaneController interface {
 // platform's manifests so they run on this provider, and say what changed
 // (every adaptation is recorded in the report).
 type PlatformAdapter interface {
-	Adapt(m *platform.Manifests, region string) ([]platform.Adaptation, error)
+	Adapt(m *platform.Manifests, in AdaptInput) ([]platform.Adaptation, error)
+}
+
+// AdaptInput is what a provider may need to adapt a region's manifests.
+type AdaptInput struct {
+	Region string
+	// Timeouts are the profile's timings (a provider whose kubelets are real
+	// scales the probes' timings here, as the sim's kubelet does itself).
+	Timeouts framework.Timeouts
+	// StorageURL is the region's model storage (the data plane's cache) as
+	// pods reach it, and AccessKey, SecretKey its credentials.
+	StorageURL, AccessKey, SecretKey string
+	// ModelBucket is the bucket the data plane seeded with the model.
+	ModelBucket string
+}
+
+// ContainerPods is an optional ability of providers whose nodes run the pods
+// as real containers (kind): they reach this machine, where the data plane
+// serves model storage, at HostAddress, and the data plane reaches them at
+// their pod IPs.
+type ContainerPods interface {
+	HostAddress(ctx context.Context) (string, error)
+}
+
+// NodeExpirer is an optional ability of NodeControllers that keep each
+// stopped node's deadline outside any process (kind): the data-plane agent
+// calls ExpireNodes periodically, so a node comes back when its fault runs
+// out even if the gameday that stopped it died.
+type NodeExpirer interface {
+	ExpireNodes(ctx context.Context, now time.Time) ([]string, error)
 }
 
 // ProcessLister is an optional ability of providers that run local

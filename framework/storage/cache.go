@@ -133,11 +133,17 @@ func NewCache(backendURL string, opts ...CacheOption) (*Cache, error) {
 }
 
 // Start serves the cache at 127.0.0.1:port (0: a free port) until Close.
-func (c *Cache) Start(port int) error {
-	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+func (c *Cache) Start(port int) error { return c.StartAt("127.0.0.1", port) }
+
+// StartAt serves the cache at host:port (0: a free port) until Close: host
+// is where its clients reach this machine (loopback for the sim's servers,
+// the docker network's gateway for kind's pods).
+func (c *Cache) StartAt(host string, port int) error {
+	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("model cache: 127.0.0.1:%d: %w", port, ErrPortInUse)
+			return fmt.Errorf("model cache: %s: %w", addr, ErrPortInUse)
 		}
 		return fmt.Errorf("model cache: %w", err)
 	}

@@ -19,7 +19,20 @@ const (
 	LabelHostname   = "kubernetes.io/hostname"
 	LabelGPUProduct = "nvidia.com/gpu.product"
 	ResourceGPU     = "nvidia.com/gpu"
+	// LabelNode names the topology node a Kubernetes node stands for, on
+	// providers whose node names are their own (kind: the container's).
+	LabelNode = "gameday.io/topology-node"
 )
+
+// NodeName is the topology name of a Kubernetes node with these labels and
+// name: its LabelNode when set, else its name (sim names nodes as the
+// topology does).
+func NodeName(labels map[string]string, name string) string {
+	if n := labels[LabelNode]; n != "" {
+		return n
+	}
+	return name
+}
 
 // Topology is a parsed, validated topology file.
 type Topology struct {

@@ -14,14 +14,21 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/provider"
 )
 
 // StopNode pauses a node's container (docker pause): the node stops
 // heartbeating and its pods stop answering, connections hang (a black hole,
 // like a machine that lost power). node is a topology node name or the
 // Kubernetes node (container) name. until, when set, is persisted first so
-// ExpireNodes unpauses the node then even if gameday died.
-func (p *Provider) StopNode(ctx context.Context, c Cluster, node string, until time.Time) error {
+// ExpireNodes unpauses the node then even if gameday died. Only the
+// black-hole mode exists here: a paused container cannot refuse connections,
+// and a stopped one loses its volumes' state and its address.
+func (p *Provider) StopNode(ctx context.Context, c Cluster, node string, until time.Time, mode provider.NodeFailMode) error {
+	if mode != "" && mode != provider.BlackHole {
+		return fmt.Errorf("kind stops a node by pausing its container, whose connections hang (mode %s); mode %s cannot be carried out: %w",
+			provider.BlackHole, mode, framework.ErrInvalid)
+	}
 	container, err := p.resolveNode(ctx, c, node)
 	if err != nil {
 		return err
@@ -163,6 +170,9 @@ func pause(ctx context.Context, container string) error {
 		return err
 	}
 	if _, err := docker(ctx, "pause", container); err != nil {
+		if st, serr := containerState(ctx, container); serr == nil && st == "paused" {
+			return nil
+		}
 		return fmt.Errorf("pause node %s: %w", container, err)
 	}
 	return nil
@@ -175,6 +185,11 @@ func unpause(ctx context.Context, container string) error {
 		return err
 	}
 	if _, err := docker(ctx, "unpause", container); err != nil {
+		// The agent's deadline and a drill's revert may unpause the same
+		// node at the same moment: the loser finds it running.
+		if st, serr := containerState(ctx, container); serr == nil && st != "paused" {
+			return nil
+		}
 		return fmt.Errorf("unpause node %s: %w", container, err)
 	}
 	return nil

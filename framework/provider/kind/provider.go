@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -26,29 +27,34 @@ const (
 	// NamePrefix starts the name of every kind cluster this provider creates.
 	NamePrefix = "gdk-"
 	// LabelTopologyNode names the topology node a Kubernetes node stands for.
-	LabelTopologyNode = "gameday.io/topology-node"
+	LabelTopologyNode = topology.LabelNode
 )
 
-// Config mirrors provider.Config (framework/provider) field for field, so the
-// package builds before that package lands; at the merge it becomes an alias.
-type Config struct {
-	BinDir string       // pinned tools (bin/)
-	Dir    string       // where the provider keeps this environment's files
-	Env    string       // environment name
-	Logger *slog.Logger // progress
+// The provider-level types (provider.Config and friends), named here for
+// the package's own code.
+type (
+	Config      = provider.Config
+	ClusterSpec = provider.ClusterSpec
+	Cluster     = provider.Cluster
+)
+
+// Name is the provider's registered name.
+const Name = "kind"
+
+func init() {
+	provider.Register(provider.Registration{
+		Name: Name,
+		Doc:  "one real kind cluster per region (Docker, kubelets v1.37.2, images built offline by hack/kind); node loss = docker pause",
+		New:  func(cfg provider.Config) (provider.Provider, error) { return New(cfg) },
+	})
 }
 
-// ClusterSpec mirrors provider.ClusterSpec.
-type ClusterSpec struct {
-	Name     string
-	Region   string
-	Nodes    []topology.Node
-	Timeouts framework.Timeouts
-	Dir      string
-}
-
-// Cluster mirrors provider.Cluster.
-type Cluster struct{ Name, Region, Kubeconfig, Context string }
+var (
+	_ provider.Provider               = (*Provider)(nil)
+	_ provider.NodeController         = (*Provider)(nil)
+	_ provider.ControlPlaneController = (*Provider)(nil)
+	_ provider.PlatformAdapter        = (*Provider)(nil)
+)
 
 // Provider creates one kind cluster per region. Safe for concurrent use:
 // regions are created in parallel.
@@ -85,7 +91,7 @@ func New(cfg Config) (*Provider, error) {
 }
 
 // Name returns "kind".
-func (p *Provider) Name() string { return "kind" }
+func (p *Provider) Name() string { return Name }
 
 // Network is the docker network every cluster of the environment joins.
 func (p *Provider) Network() string { return NamePrefix + p.cfg.Env }

@@ -4,13 +4,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"gameday.io/gameday/framework/platform"
+	"gameday.io/gameday/framework/provider"
 	"gameday.io/gameday/framework/provider/sim/simapi"
 )
 
 // Adapt implements provider.PlatformAdapter: the workloads' pods tolerate
 // the simulated nodes' taint and are left to gameday's data plane, which
 // runs a real server per pod (kwok would mark them Ready at once).
-func (p *Provider) Adapt(m *platform.Manifests, _ string) ([]platform.Adaptation, error) {
+func (p *Provider) Adapt(m *platform.Manifests, _ provider.AdaptInput) ([]platform.Adaptation, error) {
 	var adapts []platform.Adaptation
 	for _, d := range m.Deployments {
 		tpl := &d.Spec.Template
