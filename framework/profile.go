@@ -51,6 +51,11 @@ type Timeouts struct {
 	// of it) for live nodes. A quarter of it must stay well below a third of
 	// NodeMonitorGracePeriod or healthy nodes flap NotReady.
 	NodeLeaseDuration time.Duration
+	// NodeStatusUpdate is how often a kubelet posts its node's status
+	// (nodeStatusUpdateFrequency): a node back from a failure is Ready again
+	// only when its kubelet next posts it (kind's real kubelet; the sim
+	// holds a returning node's lease this long).
+	NodeStatusUpdate time.Duration
 	// NodeEvictionRate is how many nodes per second the node lifecycle
 	// controller taints for eviction in a healthy zone (--node-eviction-rate).
 	// Never exactly 1: kube-controller-manager stops a zone's tainting with
@@ -120,6 +125,7 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 			NotReadyToleration:     300 * time.Second,
 			UnreachableToleration:  300 * time.Second,
 			NodeLeaseDuration:      40 * time.Second,
+			NodeStatusUpdate:       10 * time.Second,
 			NodeEvictionRate:       0.1,
 			ManifestScale:          1,
 			HealthCheckInterval:    10 * time.Second,
@@ -141,6 +147,7 @@ func TimeoutsFor(p Profile) (Timeouts, error) {
 			NotReadyToleration:     10 * time.Second,
 			UnreachableToleration:  10 * time.Second,
 			NodeLeaseDuration:      6 * time.Second,
+			NodeStatusUpdate:       time.Second,
 			NodeEvictionRate:       2,
 			ManifestScale:          0.1,
 			HealthCheckInterval:    500 * time.Millisecond,

@@ -102,7 +102,9 @@ func ProviderOf(rec *Record, log *slog.Logger) (provider.Provider, error) {
 	if binDir == "" || !fileExists(binDir) {
 		binDir = FindBinDir()
 	}
-	p, err := provider.New(name, providerConfig(binDir, rec.StateDir, rec.Name, name, log))
+	cfg := providerConfig(binDir, rec.StateDir, rec.Name, name, log)
+	cfg.Timeouts, _ = rec.Timeouts() // zero for a record without a profile: providers fall back to defaults
+	p, err := provider.New(name, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("environment %q: %w", rec.Name, err)
 	}

@@ -154,14 +154,6 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 			return nil, fmt.Errorf("platform %s: %w", platformLabel(o.Platform), err)
 		}
 	}
-	dir := store.Dir(o.Name)
-	prov, err := provider.New(o.Provider, providerConfig(o.BinDir, dir, o.Name, o.Provider, o.Logger))
-	if err != nil {
-		return nil, err
-	}
-	if err := prov.Check(ctx); err != nil {
-		return nil, err
-	}
 	timeouts, err := framework.TimeoutsFor(o.Profile)
 	if err != nil {
 		return nil, err
@@ -174,6 +166,16 @@ func Up(ctx context.Context, store Store, o Options) (*Record, error) {
 		o.Logger.Info("lengthening node heartbeats for the node count", "nodes", nodes,
 			"lease", scaled.NodeLeaseDuration, "grace", scaled.NodeMonitorGracePeriod)
 		timeouts = scaled
+	}
+	dir := store.Dir(o.Name)
+	pcfg := providerConfig(o.BinDir, dir, o.Name, o.Provider, o.Logger)
+	pcfg.Timeouts = timeouts
+	prov, err := provider.New(o.Provider, pcfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := prov.Check(ctx); err != nil {
+		return nil, err
 	}
 	if !o.Bare && !existing {
 		if err := RequireBinaries(o.BinDir, "gameday", "inference-sim", "versitygw"); err != nil {

@@ -19,6 +19,8 @@ type Config struct {
 	Env string
 	// Logger receives progress (discarded when nil).
 	Logger *slog.Logger
+	// Timeouts are the environment's profile timings (zero when unknown).
+	Timeouts framework.Timeouts
 }
 
 // ClusterSpec is what a provider needs to create one region's cluster.

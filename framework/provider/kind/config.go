@@ -104,12 +104,15 @@ const podResolvConf = "/etc/gameday/pod-resolv.conf"
 // kubeadmPatches are strategic-merge patches of kind's kubeadm documents:
 // kubelet >= 1.35 refuses cgroup v1 unless failCgroupV1 is false (hosts like
 // this CI VM mount v1), pods get the node image's resolv.conf instead of
-// docker's embedded DNS, the node lease follows the profile, and etcd uses
-// the image the node holds.
+// docker's embedded DNS, the node lease and status updates follow the
+// profile, and etcd uses the image the node holds.
 func kubeadmPatches(t framework.Timeouts, etcdTag string) []string {
 	kubelet := "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfailCgroupV1: false\nresolvConf: " + podResolvConf + "\n"
 	if t.NodeLeaseDuration > 0 {
 		kubelet += fmt.Sprintf("nodeLeaseDurationSeconds: %d\n", seconds(t.NodeLeaseDuration))
+	}
+	if t.NodeStatusUpdate > 0 {
+		kubelet += fmt.Sprintf("nodeStatusUpdateFrequency: %s\n", t.NodeStatusUpdate)
 	}
 	out := []string{kubelet}
 	if etcdTag != "" {

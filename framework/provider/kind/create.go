@@ -122,6 +122,9 @@ func (p *Provider) Create(ctx context.Context, spec ClusterSpec) (_ *Cluster, er
 	if err = errors.Join(err, <-loaded); err != nil {
 		return nil, err
 	}
+	if err := pinSystemPods(ctx, cs); err != nil {
+		return nil, err
+	}
 	log.Info("kind: cluster ready", "after", time.Since(start).Round(time.Millisecond), "kubeconfig", kubeconfig)
 	return &c, nil
 }

@@ -229,8 +229,12 @@ func TestKindEnvironment(t *testing.T) {
 			Verdict     string                    `json:"verdict"`
 			Drills      []struct {
 				Name       string
-				Objectives []struct{ Kind, Status, Measured string }
-				Faults     []struct{ Kind string }
+				Objectives []struct{ Kind, Status string }
+				Faults     []struct {
+					Kind       string
+					Parameters map[string]string
+				}
+				Events []struct{ Object, Event string }
 			} `json:"drills"`
 		}
 		if err := json.Unmarshal(b, &ev); err != nil {
@@ -243,6 +247,25 @@ func TestKindEnvironment(t *testing.T) {
 			t.Errorf("verdict %q, want pass or fail (the drill measured)", ev.Verdict)
 		}
 		t.Logf("verdict %s, objectives %+v", ev.Verdict, ev.Drills[0].Objectives)
+		// The fault stopped the zone's node containers, and the real node
+		// lifecycle controller saw each of them go NotReady.
+		d := ev.Drills[0]
+		if len(d.Faults) != 1 || d.Faults[0].Kind != "zone-outage" {
+			t.Fatalf("faults %+v, want one zone-outage", d.Faults)
+		}
+		stopped := strings.Split(d.Faults[0].Parameters["nodes"], ",")
+		if len(stopped) != 2 {
+			t.Errorf("the zone outage stopped %v, want the zone's 2 node containers", stopped)
+		}
+		for _, n := range stopped {
+			node := strings.TrimPrefix(n, st.Regions[0].Name+"/")
+			notReady := slices.ContainsFunc(d.Events, func(e struct{ Object, Event string }) bool {
+				return e.Object == "node/"+node && strings.HasPrefix(e.Event, "NotReady")
+			})
+			if !strings.HasPrefix(node, NamePrefix+"gd-"+name+"-") || !notReady {
+				t.Errorf("stopped node %s: a node container of this environment %v, went NotReady %v", n, strings.HasPrefix(node, NamePrefix), notReady)
+			}
+		}
 		if paused := dockerLines(t, "ps", "--format", "{{.Names}}", "--filter", "status=paused", "--filter", "name="+NamePrefix+"gd-"+name+"-"); len(paused) > 0 {
 			t.Errorf("node containers still paused after the drill: %v", paused)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
@@ -101,6 +102,20 @@ func advertiseGPUs(ctx context.Context, cs kubernetes.Interface, node string, gp
 		topology.ResourceGPU, q, topology.ResourceGPU, q)
 	if _, err := cs.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, []byte(patch), metav1.PatchOptions{}, "status"); err != nil {
 		return fmt.Errorf("advertise %d GPUs on node %s: %w", gpus, node, err)
+	}
+	return nil
+}
+
+// pinSystemPods keeps the cluster's own Deployments (CoreDNS) on the control
+// plane: the worker nodes stand for the topology's GPU nodes, which carry
+// only the platform's pods and DaemonSets (as the sim's, and as GPU pools
+// commonly are). A drill that drains a zone would otherwise find CoreDNS
+// there, in a namespace that never opts in to faults, and be refused.
+func pinSystemPods(ctx context.Context, cs kubernetes.Interface) error {
+	patch := `{"spec":{"template":{"spec":{"nodeSelector":{"node-role.kubernetes.io/control-plane":""}}}}}`
+	_, err := cs.AppsV1().Deployments(metav1.NamespaceSystem).Patch(ctx, "coredns", types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("keep CoreDNS on the control plane: %w", err)
 	}
 	return nil
 }

@@ -35,5 +35,5 @@ func (p *Provider) StartNode(ctx context.Context, c provider.Cluster, node strin
 	if err != nil {
 		return err
 	}
-	return simapi.StartNode(ctx, cs, node)
+	return simapi.StartNode(ctx, cs, node, p.statusUpdate)
 }

@@ -37,6 +37,9 @@ type Provider struct {
 	workdir string
 	logger  *slog.Logger
 	ports   cluster.PortRegistry
+	// statusUpdate is the profile's node status update period: how long a
+	// node back from a failure waits before it is Ready (simapi.StartNode).
+	statusUpdate time.Duration
 }
 
 var (
@@ -72,7 +75,7 @@ func New(cfg provider.Config) (*Provider, error) {
 	if log == nil {
 		log = framework.DiscardLogger()
 	}
-	return &Provider{binDir: abs, workdir: cfg.Dir, logger: log, ports: cluster.DefaultPortRegistry()}, nil
+	return &Provider{binDir: abs, workdir: cfg.Dir, logger: log, ports: cluster.DefaultPortRegistry(), statusUpdate: cfg.Timeouts.NodeStatusUpdate}, nil
 }
 
 // Check verifies that every binary the provider runs is present, naming the

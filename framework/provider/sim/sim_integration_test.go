@@ -33,8 +33,11 @@ func TestNodeLossIntegration(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	to, _ := framework.TimeoutsFor(framework.ProfileFast)
+	// Longer than the fast profile's, so the wait for the next status
+	// update is measurable below.
+	to.NodeStatusUpdate = 3 * time.Second
 	dir := t.TempDir()
-	p, err := New(provider.Config{BinDir: repoBin(t), Dir: filepath.Join(dir, "kwok")})
+	p, err := New(provider.Config{BinDir: repoBin(t), Dir: filepath.Join(dir, "kwok"), Timeouts: to})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,10 +86,18 @@ func TestNodeLossIntegration(t *testing.T) {
 	if n, err := cs.CoreV1().Nodes().Get(ctx, other, metav1.GetOptions{}); err != nil || !cluster.NodeReady(n) {
 		t.Errorf("healthy node %s is not Ready (%v)", other, err)
 	}
+	start = time.Now()
 	if err := p.StartNode(ctx, *c, node); err != nil {
 		t.Fatal(err)
 	}
 	waitReady(ctx, t, p, c.Kubeconfig, node, true, 30*time.Second)
+	took = time.Since(start)
+	t.Logf("Ready again after %s (status update every %s)", took, to.NodeStatusUpdate)
+	// As a real kubelet: Ready on its next status update after it is back
+	// (kind measured it), not at once.
+	if upper := to.NodeStatusUpdate + to.NodeLeaseDuration/4 + 3*time.Second; took < to.NodeStatusUpdate-100*time.Millisecond || took > upper {
+		t.Errorf("Ready again after %s, want within [%s, %s]", took, to.NodeStatusUpdate, upper)
+	}
 }
 
 func waitReady(ctx context.Context, t *testing.T, p *Provider, kubeconfig, node string, want bool, timeout time.Duration) {

@@ -110,7 +110,7 @@ func TestNodeLossFreezesResumesKills(t *testing.T) {
 			t.Fatalf("while the node is down: server %p (was %p), restarts %d, state %q", q, p, restarts, procState(pid))
 		}
 	}
-	if err := simapi.StartNode(ctx, cs, "n1"); err != nil {
+	if err := simapi.StartNode(ctx, cs, "n1", 0); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "server resumed and ready", func() bool { return readyServer(k, pod) == p && procState(pid) != "T" })
@@ -125,7 +125,7 @@ func TestNodeLossFreezesResumesKills(t *testing.T) {
 	if _, err := net.DialTimeout("tcp", p.addr, time.Second); !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("dial a refuse-mode node's server: %v, want connection refused", err)
 	}
-	if err := simapi.StartNode(ctx, cs, "n1"); err != nil {
+	if err := simapi.StartNode(ctx, cs, "n1", 0); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "a new server after refuse", func() bool { q := readyServer(k, pod); return q != nil && q != p })

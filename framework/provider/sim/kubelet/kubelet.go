@@ -288,7 +288,7 @@ func (k *Kubelet) Expire(ctx context.Context, now time.Time) {
 		}
 		if until := simapi.StopUntil(n.Annotations); !until.IsZero() && now.After(until) {
 			k.log.Info("node fault expired; starting the node again", "node", n.Name, "until", until.Format(time.RFC3339))
-			if err := simapi.StartNode(ctx, k.cfg.Client, n.Name); err != nil {
+			if err := simapi.StartNode(ctx, k.cfg.Client, n.Name, k.cfg.Timeouts.NodeStatusUpdate); err != nil {
 				k.log.Warn("start expired node", "node", n.Name, "err", err)
 			}
 		}

@@ -85,13 +85,24 @@ func StopNode(ctx context.Context, c kubernetes.Interface, node string, until ti
 }
 
 // StartNode resumes a simulated node's heartbeats (see Provider.StartNode).
-// Starting a node that is not stopped is a no-op.
-func StartNode(ctx context.Context, c kubernetes.Interface, node string) error {
-	lease, err := c.CoordinationV1().Leases(corev1NamespaceNodeLease).Get(ctx, node, metav1.GetOptions{})
+// Starting a node that is not stopped is a no-op. Its servers run again at
+// once; the node is Ready again only statusUpdate later, as a real kubelet
+// back from a failure posts Ready on its next node status update
+// (nodeStatusUpdateFrequency; kind measured it): the lease stays held until
+// then, and kwok takes it over once it expires. Zero releases it at once.
+func StartNode(ctx context.Context, c kubernetes.Interface, node string, statusUpdate time.Duration) error {
+	leases := c.CoordinationV1().Leases(corev1NamespaceNodeLease)
+	lease, err := leases.Get(ctx, node, metav1.GetOptions{})
 	if err == nil && lease.Spec.HolderIdentity != nil && *lease.Spec.HolderIdentity == LeaseHolderDown {
-		err = c.CoordinationV1().Leases(corev1NamespaceNodeLease).Delete(ctx, node, metav1.DeleteOptions{
-			Preconditions: &metav1.Preconditions{UID: &lease.UID},
-		})
+		if secs := int32((statusUpdate + time.Second - 1) / time.Second); secs > 0 {
+			if lease.Spec.LeaseDurationSeconds == nil || *lease.Spec.LeaseDurationSeconds != secs {
+				now := metav1.NewMicroTime(time.Now())
+				lease.Spec.RenewTime, lease.Spec.LeaseDurationSeconds = &now, &secs
+				_, err = leases.Update(ctx, lease, metav1.UpdateOptions{})
+			}
+		} else {
+			err = leases.Delete(ctx, node, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &lease.UID}})
+		}
 	}
 	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
 		return fmt.Errorf("release the lease of node %s: %w", node, err)
