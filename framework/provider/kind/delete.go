@@ -37,7 +37,16 @@ func (p *Provider) Delete(ctx context.Context, c Cluster) error {
 	}
 	// kind deletes the node containers with their anonymous volumes (docker rm -v).
 	if err := p.newKind().Delete(name, kubeconfig); err != nil {
-		errs = append(errs, fmt.Errorf("kind delete cluster %s: %w", name, err))
+		// A node whose containerd died while runc was creating a container
+		// keeps that runc frozen in its freezer cgroup, and the node's init
+		// waits for it forever: thaw what is frozen and try once more.
+		if thawed := thawClusterCgroups(ctx, name); thawed > 0 {
+			p.cfg.Logger.Warn("kind: thawed frozen cgroups left in node containers; deleting again", "cluster", name, "cgroups", thawed)
+			err = p.newKind().Delete(name, kubeconfig)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("kind delete cluster %s: %w", name, err))
+		}
 	}
 	if s, found, err := p.findSubnets(name); err != nil {
 		errs = append(errs, err)
@@ -110,4 +119,40 @@ func (p *Provider) loadImage(ctx context.Context, name, dir, image string) error
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// thawClusterCgroups thaws every frozen cgroup (v1 freezer or v2
+// cgroup.freeze) under the cluster's node containers and returns how many it
+// thawed. Paused nodes were unpaused before; this only finds what runc left.
+func thawClusterCgroups(ctx context.Context, kindName string) int {
+	ids, err := docker(ctx, "ps", "-aq", "--no-trunc", "--filter", "label=io.x-k8s.kind.cluster="+kindName)
+	if err != nil {
+		return 0
+	}
+	thawed := 0
+	for _, id := range strings.Fields(ids) {
+		for _, root := range []string{"/sys/fs/cgroup/freezer/docker", "/sys/fs/cgroup/unified/docker", "/sys/fs/cgroup/docker", "/sys/fs/cgroup/system.slice/docker-" + id + ".scope"} {
+			dir := root
+			if !strings.Contains(root, id) {
+				dir = filepath.Join(root, id)
+			}
+			_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return nil
+				}
+				switch d.Name() {
+				case "freezer.state":
+					if b, _ := os.ReadFile(path); strings.TrimSpace(string(b)) == "FROZEN" && os.WriteFile(path, []byte("THAWED"), 0) == nil {
+						thawed++
+					}
+				case "cgroup.freeze":
+					if b, _ := os.ReadFile(path); strings.TrimSpace(string(b)) == "1" && os.WriteFile(path, []byte("0"), 0) == nil {
+						thawed++
+					}
+				}
+				return nil
+			})
+		}
+	}
+	return thawed
 }
