@@ -520,8 +520,14 @@ func (d *drill) awaitRecovery(ctx context.Context, maxWait time.Duration) {
 	deadline := time.Now().Add(maxWait)
 	threshold := measure.NewCriteria(d.env.Timeouts).SuccessThreshold
 	var since time.Time // start of the current good run
+	waiting := ""       // why recovery is not yet there, logged when it changes
 	for time.Now().Before(deadline) {
-		if d.recoveredNow(ctx) {
+		ok, why := d.recoveredNow(ctx)
+		if !ok && why != waiting {
+			d.log.Info("recovery: waiting", "for", why)
+		}
+		waiting = why
+		if ok {
 			if since.IsZero() {
 				since = time.Now()
 			}
@@ -530,6 +536,7 @@ func (d *drill) awaitRecovery(ctx context.Context, maxWait time.Duration) {
 					d.recovered = since
 					return
 				}
+				d.log.Info("recovery: the load failed during the stability window; it starts again")
 				since = time.Now() // the load was not good: the window starts again
 			}
 		} else {
@@ -542,25 +549,27 @@ func (d *drill) awaitRecovery(ctx context.Context, maxWait time.Duration) {
 }
 
 // recoveredNow reports whether every workload under test is at full
-// capacity in every region and the data plane settled.
-func (d *drill) recoveredNow(ctx context.Context) bool {
+// capacity in every region and the data plane settled, and if not, why.
+func (d *drill) recoveredNow(ctx context.Context) (bool, string) {
 	for _, r := range d.env.Record.Regions {
 		for _, w := range d.env.Workloads {
 			dep, err := d.env.deployment(ctx, r.Name, w)
-			if err != nil || dep.Status.ReadyReplicas < replicas(dep) || dep.Status.UpdatedReplicas < replicas(dep) {
-				return false
+			if err != nil {
+				return false, fmt.Sprintf("%s in %s: %v", w.Name(), r.Name, err)
+			}
+			if want := replicas(dep); dep.Status.ReadyReplicas < want || dep.Status.UpdatedReplicas < want {
+				return false, fmt.Sprintf("%s in %s: %d of %d replicas Ready (%d updated)", w.Name(), r.Name, dep.Status.ReadyReplicas, want, dep.Status.UpdatedReplicas)
 			}
 		}
 	}
 	if d.env.Agent == nil {
-		return true // existing clusters: the user's data plane, judged by the load
+		return true, "" // existing clusters: the user's data plane, judged by the load
 	}
 	st, err := d.env.Agent.Status(ctx)
 	if err != nil {
-		return false
+		return false, "data plane: " + err.Error()
 	}
-	ok, _ := st.Settled()
-	return ok
+	return st.Settled()
 }
 
 // loadGood reports whether the load's success ratio since t is at least threshold.

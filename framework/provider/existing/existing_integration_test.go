@@ -1,7 +1,6 @@
 package existing_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,6 +29,7 @@ import (
 
 	"gameday.io/gameday/framework/chaosmesh"
 	"gameday.io/gameday/framework/chaosmesh/local"
+	"gameday.io/gameday/framework/envtest/cli"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -53,28 +53,12 @@ type foreign struct {
 // gameday runs bin/gameday with the test's state directory and returns its
 // stdout, stderr and exit code (-1 when it could not run).
 func (f *foreign) gameday(ctx context.Context, args ...string) (string, string, int) {
-	cmd := exec.CommandContext(ctx, filepath.Join(f.bin, "gameday"), args...)
-	cmd.Env = append(os.Environ(), "GAMEDAY_STATE_DIR="+f.state)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return out.String(), errb.String(), 0
-	case errors.As(err, &ee):
-		return out.String(), errb.String(), ee.ExitCode()
-	}
-	return out.String(), errb.String() + err.Error(), -1
+	return cli.CLI{Bin: f.bin, State: f.state}.Run(ctx, args...)
 }
 
 func (f *foreign) must(t *testing.T, ctx context.Context, args ...string) string {
 	t.Helper()
-	out, errs, code := f.gameday(ctx, args...)
-	if code != 0 {
-		t.Fatalf("gameday %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errs)
-	}
-	return out
+	return cli.CLI{Bin: f.bin, State: f.state}.Must(t, ctx, args...)
 }
 
 func repoRoot(t *testing.T) string {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"gameday.io/gameday/framework/envtest/cli"
 	"gameday.io/gameday/framework/topology"
 )
 
@@ -22,7 +23,7 @@ func BenchmarkKindUpDown(b *testing.B) {
 	if testing.Short() || os.Getenv(KindTestsEnv) == "0" {
 		b.Skip("creates kind clusters")
 	}
-	c := cli{bin: filepath.Join(repoRoot(), "bin"), state: b.TempDir()}
+	c := cli.CLI{Bin: filepath.Join(repoRoot(), "bin"), State: b.TempDir()}
 	topo, err := topology.Load(filepath.Join(repoRoot(), "fixtures", "topologies", "two-region.yaml"))
 	if err != nil {
 		b.Fatal(err)
@@ -36,14 +37,14 @@ func BenchmarkKindUpDown(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		name := fmt.Sprintf("kb%d", i)
 		start := time.Now()
-		if out, errs, code := c.run(ctx, "up", "--name", name, "--provider", "kind", "--profile", "fast"); code != 0 {
-			c.run(ctx, "down", "--name", name)
+		if out, errs, code := c.Run(ctx, "up", "--name", name, "--provider", "kind", "--profile", "fast"); code != 0 {
+			c.Run(ctx, "down", "--name", name)
 			b.Fatalf("up: exit %d\n%s\n%s", code, out, errs)
 		}
 		up := time.Since(start)
 		mem, n := nodeMemory(b, NamePrefix+"gd-"+name+"-")
 		start = time.Now()
-		if out, errs, code := c.run(ctx, "down", "--name", name); code != 0 {
+		if out, errs, code := c.Run(ctx, "down", "--name", name); code != 0 {
 			b.Fatalf("down: exit %d\n%s\n%s", code, out, errs)
 		}
 		b.ReportMetric(up.Seconds(), "up-s")

@@ -1,16 +1,13 @@
 package kind
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -22,41 +19,10 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"gameday.io/gameday/framework"
+	"gameday.io/gameday/framework/envtest/cli"
+	"gameday.io/gameday/framework/evidence"
 	"gameday.io/gameday/framework/topology"
 )
-
-// cli runs bin/gameday with a state directory of its own.
-type cli struct{ bin, state string }
-
-func (c cli) run(ctx context.Context, args ...string) (stdout, stderr string, code int) {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, "gameday"), args...)
-	cmd.Env = append(os.Environ(), "GAMEDAY_STATE_DIR="+c.state)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case err == nil:
-		return out.String(), errb.String(), 0
-	case errors.As(err, &ee):
-		return out.String(), errb.String(), ee.ExitCode()
-	}
-	return out.String(), errb.String() + err.Error(), -1
-}
-
-func (c cli) must(t *testing.T, ctx context.Context, args ...string) string {
-	t.Helper()
-	out, errs, code := c.run(ctx, args...)
-	if code != 0 {
-		t.Fatalf("gameday %s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errs)
-	}
-	return out
-}
-
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..")
-}
 
 // TestKindEnvironment is the kind provider end to end through the CLI:
 // `gameday up --provider kind` on the small two-region topology with the
@@ -65,9 +31,9 @@ func repoRoot() string {
 // container of a zone paused), and `down` leaving nothing of its own.
 func TestKindEnvironment(t *testing.T) {
 	integrationProvider(t) // skips under -short; fails when Docker or the images are missing
-	c := cli{bin: filepath.Join(repoRoot(), "bin"), state: t.TempDir()}
+	c := cli.CLI{Bin: filepath.Join(repoRoot(), "bin"), State: t.TempDir()}
 	for _, b := range []string{"gameday", "versitygw"} {
-		if _, err := os.Stat(filepath.Join(c.bin, b)); err != nil {
+		if _, err := os.Stat(filepath.Join(c.Bin, b)); err != nil {
 			t.Fatalf("bin/%s missing (make tools build): %v", b, err)
 		}
 	}
@@ -81,7 +47,7 @@ func TestKindEnvironment(t *testing.T) {
 		dctx, dcancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer dcancel()
 		start := time.Now()
-		if out, errs, code := c.run(dctx, "down", "--name", name); code != 0 {
+		if out, errs, code := c.Run(dctx, "down", "--name", name); code != 0 {
 			t.Errorf("down: exit %d\n%s\n%s", code, out, errs)
 		}
 		t.Logf("MEASURE down: %s", time.Since(start).Round(time.Millisecond))
@@ -104,7 +70,7 @@ func TestKindEnvironment(t *testing.T) {
 	})
 	topo := filepath.Join(repoRoot(), "fixtures", "topologies", "two-region-small.yaml")
 	start := time.Now()
-	c.must(t, ctx, "up", "--name", name, "--provider", "kind", "--profile", "fast", "--topology", topo)
+	c.Must(t, ctx, "up", "--name", name, "--provider", "kind", "--profile", "fast", "--topology", topo)
 	t.Logf("MEASURE up --provider kind (2 regions x 4 workers, the reference platform): %s", time.Since(start).Round(time.Millisecond))
 
 	var st struct {
@@ -113,19 +79,19 @@ func TestKindEnvironment(t *testing.T) {
 			Name string `json:"name"`
 		} `json:"regions"`
 	}
-	if err := json.Unmarshal([]byte(c.must(t, ctx, "status", "--name", name, "-o", "json")), &st); err != nil {
+	if err := json.Unmarshal([]byte(c.Must(t, ctx, "status", "--name", name, "-o", "json")), &st); err != nil {
 		t.Fatal(err)
 	}
 	var state struct {
 		AgentPID int `json:"agentPID"`
 	}
-	if b, err := os.ReadFile(filepath.Join(c.state, name, "state.json")); err == nil {
+	if b, err := os.ReadFile(filepath.Join(c.State, name, "state.json")); err == nil {
 		_ = json.Unmarshal(b, &state)
 		agentPID = state.AgentPID
 	}
 	kube := map[string]kubernetes.Interface{}
 	for _, r := range st.Regions {
-		cs, err := client(strings.TrimSpace(c.must(t, ctx, "kubeconfig", "--name", name, "--region", r.Name)))
+		cs, err := client(strings.TrimSpace(c.Must(t, ctx, "kubeconfig", "--name", name, "--region", r.Name)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,38 +181,24 @@ func TestKindEnvironment(t *testing.T) {
 	t.Run("the zone-outage drill pauses a zone's node containers and measures", func(t *testing.T) {
 		dir := t.TempDir()
 		start := time.Now()
-		out, errs, code := c.run(ctx, "run", "--env", name, "--suite", "zone", "--report-dir", dir)
+		out, errs, code := c.Run(ctx, "run", "--env", name, "--suite", "zone", "--report-dir", dir)
 		t.Logf("MEASURE run --suite zone on kind: %s, exit %d\n%s", time.Since(start).Round(time.Second), code, out)
 		if code != 0 && code != 1 {
 			t.Fatalf("exit %d, want a verdict (0 or 1)\n%s", code, errs)
 		}
-		b, err := os.ReadFile(filepath.Join(dir, "evidence.json"))
+		ev, err := evidence.ReadFile(filepath.Join(dir, "evidence.json"))
 		if err != nil {
-			t.Fatal(err)
-		}
-		var ev struct {
-			Environment struct{ Provider string } `json:"environment"`
-			Verdict     string                    `json:"verdict"`
-			Drills      []struct {
-				Name       string
-				Objectives []struct{ Kind, Status string }
-				Faults     []struct {
-					Kind       string
-					Parameters map[string]string
-				}
-				Events []struct{ Object, Event string }
-			} `json:"drills"`
-		}
-		if err := json.Unmarshal(b, &ev); err != nil {
 			t.Fatal(err)
 		}
 		if ev.Environment.Provider != Name || len(ev.Drills) != 1 || len(ev.Drills[0].Objectives) == 0 {
 			t.Fatalf("evidence: provider %q, %d drills; want kind, one drill with objectives", ev.Environment.Provider, len(ev.Drills))
 		}
-		if ev.Verdict != "pass" && ev.Verdict != "fail" {
+		if ev.Verdict != evidence.VerdictPass && ev.Verdict != evidence.VerdictFail {
 			t.Errorf("verdict %q, want pass or fail (the drill measured)", ev.Verdict)
 		}
-		t.Logf("verdict %s, objectives %+v", ev.Verdict, ev.Drills[0].Objectives)
+		for _, o := range ev.Drills[0].Objectives {
+			t.Logf("objective %s: %s", o.Name, o.Status)
+		}
 		// The fault stopped the zone's node containers, and the real node
 		// lifecycle controller saw each of them go NotReady.
 		d := ev.Drills[0]
@@ -259,7 +211,7 @@ func TestKindEnvironment(t *testing.T) {
 		}
 		for _, n := range stopped {
 			node := strings.TrimPrefix(n, st.Regions[0].Name+"/")
-			notReady := slices.ContainsFunc(d.Events, func(e struct{ Object, Event string }) bool {
+			notReady := slices.ContainsFunc(d.Events, func(e evidence.Event) bool {
 				return e.Object == "node/"+node && strings.HasPrefix(e.Event, "NotReady")
 			})
 			if !strings.HasPrefix(node, NamePrefix+"gd-"+name+"-") || !notReady {

@@ -3,6 +3,8 @@ package kind
 import (
 	"context"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -139,4 +141,10 @@ func checkNothingLeft(t *testing.T, p *Provider, kind, podSubnet string, volumes
 	if _, found, _ := p.findSubnets(kind); found {
 		t.Errorf("subnet allocation of %s left", kind)
 	}
+}
+
+// repoRoot is the repository's root directory.
+func repoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..")
 }
