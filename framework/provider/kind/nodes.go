@@ -163,15 +163,32 @@ func (p *Provider) resolveNode(ctx context.Context, c Cluster, node string) (str
 	return node, nil
 }
 
-// pause pauses a running container; a paused one is left as it is.
+// pauseTimeout bounds pause's retries.
+const pauseTimeout = 30 * time.Second
+
+// pause pauses a running container; a paused one is left as it is. The
+// cgroup v1 freezer gives up ("unable to freeze") when a process inside is
+// in a transition it cannot freeze, such as a runc of the node's own
+// containerd that is creating a container: pause tries again until it holds
+// or pauseTimeout passes.
 func pause(ctx context.Context, container string) error {
-	st, err := containerState(ctx, container)
-	if err != nil || st == "paused" {
-		return err
-	}
-	if _, err := docker(ctx, "pause", container); err != nil {
-		if st, serr := containerState(ctx, container); serr == nil && st == "paused" {
-			return nil
+	var last error
+	err := wait.PollUntilContextTimeout(ctx, 250*time.Millisecond, pauseTimeout, true, func(ctx context.Context) (bool, error) {
+		st, err := containerState(ctx, container)
+		if err != nil || st == "paused" {
+			return err == nil, err
+		}
+		if _, last = docker(ctx, "pause", container); last == nil {
+			return true, nil
+		}
+		if !strings.Contains(last.Error(), "unable to freeze") {
+			return false, last
+		}
+		return false, nil // the freezer gave up this time: try again
+	})
+	if err != nil {
+		if last != nil && !errors.Is(err, last) {
+			err = fmt.Errorf("%w (last: %w)", err, last)
 		}
 		return fmt.Errorf("pause node %s: %w", container, err)
 	}
