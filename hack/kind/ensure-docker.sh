@@ -73,6 +73,18 @@ start_dockerd() {
     args+=(--add-runtime "$runtime=$state/runc-nosysresource" --default-runtime "$runtime")
   fi
   log "starting dockerd${1:+ with the runc wrapper} (log: $logfile)"
+  # A PID file left by a dockerd that was killed (the machine's processes were
+  # ended, not stopped) names a dead process: wait_engine would read it before
+  # the new dockerd writes its own and report the new one dead (CI failed so).
+  # The same holds for the containerd that dockerd runs: dockerd waits for a
+  # containerd whose PID file names a zombie, and gives up after a minute.
+  local f
+  for f in "$pidfile" /var/run/docker/containerd/containerd.pid; do
+    if [ -f "$f" ] && ! alive "$(cat "$f")"; then
+      log "removing the stale PID file $f (PID $(cat "$f") is gone)"
+      rm -f "$f"
+    fi
+  done
   # setsid: dockerd outlives this script and its terminal; it writes its own PID file.
   setsid nohup dockerd "${args[@]}" >>"$logfile" 2>&1 </dev/null &
   wait_engine
