@@ -10,6 +10,8 @@
 #   gameday/kind-node:v1.37.2          control-plane node: every kubeadm image preloaded
 #   gameday/kind-node-worker:v1.37.2   worker node: pause, kube-proxy, CoreDNS preloaded
 #   gameday/inference-sim:dev          the inference server (FROM scratch, static)
+#   gameday/chaos-daemon:VERSION       Chaos Mesh's chaos-daemon (iptables, ipset, tc), for
+#                                      drills of kind clusters adopted by the existing provider
 #
 # Environment:
 #   GAMEDAY_KIND_CACHE  cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/gameday/kind)
@@ -123,13 +125,21 @@ printf '%s\n' "${cp_images[@]}" >"$node_ctx/files/kind/images"
 node_key=$( { echo "$os_key"; for i in "${cp_images[@]}"; do echo "$i ${key[$i]}"; done; cat "$here/preload.sh"
   cd "$node_ctx" && find . -type f | sort | xargs sha256sum; } | hash)
 node=gameday/kind-node:$k8s_version
+# chaos-daemon: the pinned chaos-mesh module's daemon (cgo, static), built
+# beside the controller-manager by hack/chaos-mesh/build.sh.
+BIN=$cache/chaos-mesh-bin CHAOS_MESH_DAEMON=1 "$here/../chaos-mesh/build.sh" || die "building chaos-daemon failed (see above)"
+bin[chaos-daemon]=$(readlink -f "$cache/chaos-mesh-bin/chaos-daemon")
+cm_version=$("${bin[chaos-daemon]}" --version 2>&1 | grep -o 'GitVersion:"[^"]*"' | cut -d'"' -f2)
+[ -n "$cm_version" ] || die "chaos-daemon reports no version"
+daemon=gameday/chaos-daemon:$cm_version
+key[$daemon]=$( { echo "$base_key"; cat "$images/chaos-daemon/Dockerfile" "$images/chaos-daemon/nsexec"; sha256sum <"${bin[chaos-daemon]}"; } | hash)
 worker=gameday/kind-node-worker:$k8s_version
 sim=gameday/inference-sim:dev
 
 # --- a warm cache: the three final images, nothing else -----------------------
-if cached "$node" "$node_key" && cached "$worker" "$node_key" && cached "$sim" "${key[$sim]}"; then
+if cached "$node" "$node_key" && cached "$worker" "$node_key" && cached "$sim" "${key[$sim]}" && cached "$daemon" "${key[$daemon]}"; then
   log "all images cached in $(( $(date +%s) - start ))s"
-  docker images --format '  {{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'gameday/kind-node|inference-sim:dev' >&2
+  docker images --format '  {{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'gameday/kind-node|inference-sim:dev|chaos-daemon' >&2
   exit 0
 fi
 
@@ -154,6 +164,9 @@ done
 kp_ctx=$(mktemp -d); cp "$images/kube-proxy/Dockerfile" "${bin[kube-proxy]}" "$kp_ctx/"
 ensure "$kube_proxy" "${key[$kube_proxy]}" nosave docker_build "$kube_proxy" "${key[$kube_proxy]}" "$kp_ctx" --build-arg "BASE=$base"
 rm -rf "$kp_ctx"
+cd_ctx=$(mktemp -d); cp "$images/chaos-daemon/Dockerfile" "$images/chaos-daemon/nsexec" "${bin[chaos-daemon]}" "$cd_ctx/"
+ensure "$daemon" "${key[$daemon]}" save docker_build "$daemon" "${key[$daemon]}" "$cd_ctx" --build-arg "BASE=$base"
+rm -rf "$cd_ctx"
 
 # --- the node images: one build, two preloads -----------------------------------------
 bare=gameday/kind-node-bare:$k8s_version
@@ -164,4 +177,4 @@ ensure "$node" "$node_key" save preload "$bare" "$node" "$node_key" "${cp_images
 ensure "$worker" "$node_key" save preload "$bare" "$worker" "$node_key" "${worker_images[@]}"
 
 log "ready in $(( $(date +%s) - start ))s; cache ${cache/#$HOME/\~}: $(du -sh "$cache" | cut -f1)"
-docker images --format '  {{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'gameday/kind-node|inference-sim:dev' >&2
+docker images --format '  {{.Repository}}:{{.Tag}} {{.Size}}' | grep -E 'gameday/kind-node|inference-sim:dev|chaos-daemon' >&2
