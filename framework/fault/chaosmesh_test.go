@@ -36,6 +36,27 @@ func TestChaosMeshTranslation(t *testing.T) {
 			t.Fatalf("partition sides: %+v -> %+v", nc.Spec.Selector, nc.Spec.Target.Selector)
 		}
 	})
+	t.Run("zone outage: the zone's pods partitioned from everything", func(t *testing.T) {
+		obj, err := ChaosMesh(plan(Spec{Kind: ZoneOutage, Region: "us-east1", Zone: "us-east1-b", Duration: 45 * time.Second}), testSelector)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc := obj.(*chaosv1alpha1.NetworkChaos)
+		// A partition with no target drops every packet in both directions
+		// with iptables alone; netem's loss would need sch_netem in the kernel.
+		if nc.Spec.Action != chaosv1alpha1.PartitionAction || nc.Spec.Direction != chaosv1alpha1.Both || nc.Spec.Target != nil ||
+			len(nc.Spec.ExternalTargets) != 0 || nc.Spec.TcParameter != (chaosv1alpha1.TcParameter{}) || nc.Spec.Duration == nil || *nc.Spec.Duration != "45s" {
+			t.Fatalf("network chaos = %+v", nc.Spec)
+		}
+		if nc.Spec.Selector.NodeSelectors["topology.kubernetes.io/zone"] != "us-east1-b" || nc.Spec.Selector.Namespaces[0] != "recsys" ||
+			nc.Spec.Selector.LabelSelectors["app.kubernetes.io/name"] != "ranker" || nc.Spec.Mode != chaosv1alpha1.AllMode {
+			t.Fatalf("selector = %+v mode %s", nc.Spec.Selector, nc.Spec.Mode)
+		}
+		// The real CRD's webhook rules accept it (a partition needs no target).
+		if errs := nc.Spec.Validate(nil, nil); len(errs) > 0 {
+			t.Errorf("Chaos Mesh's validation refuses it: %v", errs)
+		}
+	})
 	t.Run("storage outage error and timeout modes", func(t *testing.T) {
 		for mode, abort := range map[string]bool{"backend-error": true, "cache-error": true, "backend-timeout": false, "cache-timeout": false} {
 			obj, err := ChaosMesh(plan(Spec{Kind: StorageOutage, Region: "us-east1", Mode: mode, Duration: time.Minute}), testSelector)
