@@ -52,6 +52,12 @@ type Config struct {
 	Webhooks bool
 	// ReadyTimeout bounds the wait for the controller to hold its Lease (default DefaultReadyTimeout).
 	ReadyTimeout time.Duration
+	// LeaseDuration is the leader-election Lease's duration; the controller
+	// renews it within two thirds of it and exits when it cannot (default:
+	// the controller's own, 15 s). A busy API server (kind's, on a machine
+	// also loading images) can miss a 10 s renew deadline; a longer lease
+	// keeps the controller, and makes a dead one's Lease go stale later.
+	LeaseDuration time.Duration
 	// Logger receives progress (default: discard).
 	Logger *slog.Logger
 }
@@ -160,6 +166,10 @@ func (c *Controller) start(certDir string, webhookPort, metricsPort int) error {
 		"METRICS_HOST=127.0.0.1", "METRICS_PORT="+strconv.Itoa(metricsPort),
 		"PPROF_ADDR=0",
 	)
+	if d := c.cfg.LeaseDuration; d > 0 {
+		cmd.Env = append(cmd.Env, "LEADER_ELECT_LEASE_DURATION="+d.String(),
+			"LEADER_ELECT_RENEW_DEADLINE="+(d*2/3).String(), "LEADER_ELECT_RETRY_PERIOD="+max(d/8, time.Second).String())
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
