@@ -28,7 +28,9 @@ import (
 // `gameday up --provider kind` on the small two-region topology with the
 // reference platform, real kubelets and probes, a predict call through the
 // data plane answered by a real pod, the zone-outage drill (every node
-// container of a zone paused), and `down` leaving nothing of its own.
+// container of a zone paused), the same clusters drilled again through the
+// existing provider with the real Chaos Mesh (existingOnKind), and `down`
+// leaving nothing of its own.
 func TestKindEnvironment(t *testing.T) {
 	integrationProvider(t) // skips under -short; fails when Docker or the images are missing
 	c := cli.CLI{Bin: filepath.Join(repoRoot(), "bin"), State: t.TempDir()}
@@ -37,7 +39,7 @@ func TestKindEnvironment(t *testing.T) {
 			t.Fatalf("bin/%s missing (make tools build): %v", b, err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 25*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 35*time.Minute)
 	defer cancel()
 	name := fmt.Sprintf("k%d", os.Getpid()%100000)
 	network := NamePrefix + name
@@ -232,5 +234,11 @@ func TestKindEnvironment(t *testing.T) {
 				}
 			}
 		}
+	})
+
+	// The same clusters, adopted as clusters gameday did not create: the
+	// zone outage is then Chaos Mesh's, carried out by chaos-daemon.
+	t.Run("adopted by the existing provider, the zone outage is a NetworkChaos chaos-daemon carries out", func(t *testing.T) {
+		existingOnKind(t, ctx, c, name, st.URL, topo, kube)
 	})
 }
