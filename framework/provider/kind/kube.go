@@ -2,6 +2,7 @@ package kind
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -100,10 +101,55 @@ func advertiseGPUs(ctx context.Context, cs kubernetes.Interface, node string, gp
 	q := strconv.Itoa(gpus)
 	patch := fmt.Sprintf(`{"status":{"capacity":{%q:%q},"allocatable":{%q:%q}}}`,
 		topology.ResourceGPU, q, topology.ResourceGPU, q)
-	if _, err := cs.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, []byte(patch), metav1.PatchOptions{}, "status"); err != nil {
+	err := retryTransient(ctx, apiRetryTimeout, func(ctx context.Context) error {
+		_, err := cs.CoreV1().Nodes().Patch(ctx, node, types.MergePatchType, []byte(patch), metav1.PatchOptions{}, "status")
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("advertise %d GPUs on node %s: %w", gpus, node, err)
 	}
 	return nil
+}
+
+// apiRetryTimeout bounds the retries of one API call during bring-up.
+const apiRetryTimeout = time.Minute
+
+// retryTransient calls fn until it succeeds, fails with an error a retry
+// cannot cure (not found, forbidden, invalid, conflict...), or timeout
+// passes; it returns fn's last error. A kind API server on a busy 2-core
+// machine can miss the client's 15 s timeout once without being broken.
+func retryTransient(ctx context.Context, timeout time.Duration, fn func(context.Context) error) error {
+	var last error
+	err := wait.PollUntilContextTimeout(ctx, time.Second, timeout, true, func(ctx context.Context) (bool, error) {
+		last = fn(ctx)
+		switch {
+		case last == nil:
+			return true, nil
+		case transient(last):
+			return false, nil
+		default:
+			return false, last
+		}
+	})
+	if err != nil && last != nil {
+		return last
+	}
+	return err
+}
+
+// transient: a timeout, throttling, an unavailable or failing server, or a
+// connection that broke; anything the API server decided about the request
+// itself is not.
+func transient(err error) bool {
+	if apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err) || apierrors.IsTooManyRequests(err) ||
+		apierrors.IsServiceUnavailable(err) || apierrors.IsInternalError(err) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		return false
+	}
+	return true // transport errors (connection refused or reset, EOF)
 }
 
 // pinSystemPods keeps the cluster's own Deployments (CoreDNS) on the control
@@ -113,7 +159,10 @@ func advertiseGPUs(ctx context.Context, cs kubernetes.Interface, node string, gp
 // there, in a namespace that never opts in to faults, and be refused.
 func pinSystemPods(ctx context.Context, cs kubernetes.Interface) error {
 	patch := `{"spec":{"template":{"spec":{"nodeSelector":{"node-role.kubernetes.io/control-plane":""}}}}}`
-	_, err := cs.AppsV1().Deployments(metav1.NamespaceSystem).Patch(ctx, "coredns", types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{})
+	err := retryTransient(ctx, apiRetryTimeout, func(ctx context.Context) error {
+		_, err := cs.AppsV1().Deployments(metav1.NamespaceSystem).Patch(ctx, "coredns", types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{})
+		return err
+	})
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("keep CoreDNS on the control plane: %w", err)
 	}
