@@ -97,26 +97,43 @@ func existingOnKind(t *testing.T, ctx context.Context, c cli.CLI, src, url, topo
 
 	// The adopted environment: the kind clusters through their own
 	// kubeconfigs, the kind environment's data plane as the clients' URL.
-	var b strings.Builder
-	fmt.Fprintf(&b, "apiVersion: gameday.io/v1alpha1\nkind: Topology\nmetadata: {name: adopted}\nexisting:\n  url: %s\n  allowContexts: [%s, %s]\nregions:\n",
-		url, ctxs[topo.Regions[0].Name], ctxs[topo.Regions[1].Name])
-	for _, r := range topo.Regions {
-		fmt.Fprintf(&b, "- name: %s\n  role: %s\n  cluster: {kubeconfig: %s, context: %s}\n  zones:\n", r.Name, r.Role, kcs[r.Name], ctxs[r.Name])
-		for _, z := range r.Zones {
-			fmt.Fprintf(&b, "  - {name: %s}\n", z.Name)
-		}
-	}
-	adopted := filepath.Join(t.TempDir(), "adopted.yaml")
-	if err := os.WriteFile(adopted, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	primary := topo.Regions[0].Name
+	zone := topo.Regions[0].Zones[0].Name
 	name := src + "x"
-	c.Must(t, ctx, "up", "--name", name, "--topology", adopted)
+	c.Must(t, ctx, "up", "--name", name, "--topology", adoptedTopology(t, topo, url, kcs, ctxs, true))
 	t.Cleanup(func() {
 		if out, errs, code := c.Run(context.Background(), "down", "--name", name); code != 0 {
 			t.Errorf("down %s: exit %d\n%s%s", name, code, out, errs)
 		}
 	})
+
+	// The same clusters with no context allow-listed: every fault refused,
+	// nothing created; then an unlabelled namespace refused.
+	noallow := src + "n"
+	c.Must(t, ctx, "up", "--name", noallow, "--topology", adoptedTopology(t, topo, url, kcs, ctxs, false))
+	for _, args := range [][]string{
+		{"zone-outage", "--region", primary, "--zone", zone, "--duration", "20s"},
+		{"pod-kill", "--region", primary},
+		{"drain", "--region", primary, "--zone", zone, "--duration", "20s"},
+	} {
+		out, errs, code := c.Run(ctx, append([]string{"inject", "--name", noallow}, args...)...)
+		if code != 2 || !strings.Contains(errs, "not allow-listed (--allow-context)") {
+			t.Errorf("inject %v without --allow-context: exit %d, want 2 naming the allow-list\n%s%s", args, code, out, errs)
+		}
+	}
+	c.Must(t, ctx, "down", "--name", noallow)
+	unlabel := []byte(`{"metadata":{"labels":{"gameday.io/chaos":null}}}`)
+	if _, err := kube[primary].CoreV1().Namespaces().Patch(ctx, adoptedNamespace, types.MergePatchType, unlabel, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code := c.Run(ctx, "inject", "--name", name, "zone-outage", "--region", primary, "--zone", zone, "--duration", "20s")
+	if code != 2 || !strings.Contains(errs, "namespace "+adoptedNamespace+" is not labelled gameday.io/chaos=enabled") {
+		t.Errorf("zone outage in an unlabelled namespace: exit %d, want 2 naming the label\n%s", code, errs)
+	}
+	if _, err := kube[primary].CoreV1().Namespaces().Patch(ctx, adoptedNamespace, types.MergePatchType, optIn, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	noChaosLeft(t, ctx, c.Bin, kcs, "after the refused faults")
 
 	out, errs, code := c.Run(ctx, "preflight", "--name", name, "--suite", "zone")
 	t.Logf("preflight --suite zone:\n%s", out)
@@ -134,7 +151,6 @@ func existingOnKind(t *testing.T, ctx context.Context, c cli.CLI, src, url, topo
 
 	// The zone and PDB drills, with the NetworkChaos looked at while the
 	// zone outage holds.
-	primary := topo.Regions[0].Name
 	dir := t.TempDir()
 	run := exec.CommandContext(ctx, filepath.Join(c.Bin, "gameday"), "run", "--env", name, "--suite", "zone,pdb", "--report-dir", dir)
 	run.Env = append(os.Environ(), "GAMEDAY_STATE_DIR="+c.State)
@@ -178,9 +194,15 @@ func existingOnKind(t *testing.T, ctx context.Context, c cli.CLI, src, url, topo
 		t.Fatalf("evidence: provider %q, %d drills: want existing, two drills", ev.Environment.Provider, len(ev.Drills))
 	}
 	kinds := map[string]evidence.Fault{}
+	var history []string // the report's chaos-mesh-object findings
 	for _, d := range ev.Drills {
 		for _, f := range d.Faults {
 			kinds[f.Kind] = f
+		}
+		for _, f := range d.Findings {
+			if f.ID == "chaos-mesh-object" {
+				history = append(history, f.Message)
+			}
 		}
 		for _, o := range d.Objectives {
 			t.Logf("%s: objective %s: %s", d.Name, o.Name, o.Status)
@@ -188,6 +210,9 @@ func existingOnKind(t *testing.T, ctx context.Context, c cli.CLI, src, url, topo
 	}
 	if f, ok := kinds["zone-outage"]; !ok || f.ChaosKind != "NetworkChaos" || f.RevertedAt == nil {
 		t.Errorf("faults %+v, want a reverted zone-outage carried out as a NetworkChaos", kinds)
+	}
+	if len(history) != 1 || !strings.Contains(history[0], "NetworkChaos "+adoptedNamespace+"/zone-outage-") || !strings.Contains(history[0], "AllInjected=True") {
+		t.Errorf("the report's chaos-mesh-object findings %q, want the NetworkChaos with its status history", history)
 	}
 	if f, ok := kinds["drain"]; !ok || f.RevertedAt == nil {
 		t.Errorf("faults %+v, want the PDB drill's reverted drain", kinds)
@@ -225,7 +250,6 @@ func existingOnKind(t *testing.T, ctx context.Context, c cli.CLI, src, url, topo
 	// A zone outage held by `gameday inject`, killed with SIGKILL once
 	// chaos-daemon has applied it: `gameday recover` deletes the object and
 	// Chaos Mesh recovers the pods.
-	zone := topo.Regions[0].Zones[0].Name
 	inject := exec.CommandContext(ctx, filepath.Join(c.Bin, "gameday"), "inject", "--name", name, "zone-outage", "--region", primary, "--zone", zone, "--duration", "10m")
 	inject.Env = append(os.Environ(), "GAMEDAY_STATE_DIR="+c.State)
 	if err := inject.Start(); err != nil {
@@ -257,6 +281,32 @@ func existingOnKind(t *testing.T, ctx context.Context, c cli.CLI, src, url, topo
 	if err != nil {
 		t.Errorf("pods still unready after recover: %v", unreadyPods(t, ctx, kube[primary]))
 	}
+}
+
+// optIn labels the platform's namespace for gameday's faults.
+var optIn = []byte(`{"metadata":{"labels":{"gameday.io/chaos":"enabled"}}}`)
+
+// adoptedTopology writes an existing topology over the kind clusters (their
+// kubeconfigs and contexts), allow-listing both contexts or none.
+func adoptedTopology(t *testing.T, topo *topology.Topology, url string, kcs, ctxs map[string]string, allow bool) string {
+	t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "apiVersion: gameday.io/v1alpha1\nkind: Topology\nmetadata: {name: adopted}\nexisting:\n  url: %s\n", url)
+	if allow {
+		fmt.Fprintf(&b, "  allowContexts: [%s, %s]\n", ctxs[topo.Regions[0].Name], ctxs[topo.Regions[1].Name])
+	}
+	b.WriteString("regions:\n")
+	for _, r := range topo.Regions {
+		fmt.Fprintf(&b, "- name: %s\n  role: %s\n  cluster: {kubeconfig: %s, context: %s}\n  zones:\n", r.Name, r.Role, kcs[r.Name], ctxs[r.Name])
+		for _, z := range r.Zones {
+			fmt.Fprintf(&b, "  - {name: %s}\n", z.Name)
+		}
+	}
+	f := filepath.Join(t.TempDir(), "adopted.yaml")
+	if err := os.WriteFile(f, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
 
 // journalEntry is what the test reads of `gameday faults -o json`.
@@ -355,8 +405,7 @@ func installChaosMesh(ctx context.Context, p *Provider, bin, image, kubeconfig s
 		_ = os.RemoveAll(ctlDir)
 		return nil, err
 	}
-	patch := []byte(`{"metadata":{"labels":{"gameday.io/chaos":"enabled"}}}`)
-	if _, err := kube.CoreV1().Namespaces().Patch(ctx, adoptedNamespace, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+	if _, err := kube.CoreV1().Namespaces().Patch(ctx, adoptedNamespace, types.MergePatchType, optIn, metav1.PatchOptions{}); err != nil {
 		return ctl, err
 	}
 	return ctl, nil
