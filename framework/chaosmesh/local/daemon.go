@@ -58,8 +58,11 @@ type DaemonConfig struct {
 // controller finds each node's daemon through. The daemon talks plain gRPC
 // (no certificates), which the controller uses when it has no CA configured,
 // as Start's does. InstallDaemon returns once a Running, Ready daemon pod
-// sits on every node (chaosmesh.Client.DaemonNodes), or names the nodes
-// without one. It is idempotent.
+// sits on every node, or names the nodes without one. It is idempotent.
+//
+// waitDaemons applies the same rule as chaosmesh.Client.DaemonNodes (which
+// gameday's preflight and fault plans use) through the typed client; the
+// two must stay alike.
 func InstallDaemon(ctx context.Context, kube kubernetes.Interface, cfg DaemonConfig) error {
 	if cfg.Image == "" {
 		return framework.Invalidf("chaos-daemon", "Image is required")
